@@ -1,0 +1,166 @@
+"""Need types, their default parameters, and the table every need lives in.
+
+A need arises for one resident, is reported or stays hidden until discovered, waits for a
+provider, is served, or is closed unmet when its patience runs out. Every need ends in
+exactly one of MET, UNMET, or (at the end of the run) one of the pending states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, IntEnum, IntFlag
+
+import numpy as np
+
+
+class NeedType(str, Enum):
+    """What a resident needs."""
+
+    ELDERLY_CARE = "elderly_care"
+    MEALS = "meals"
+    HEALTH = "health"
+    CHILD_CARE = "child_care"
+    COMPANIONSHIP = "companionship"
+    MEDIATION = "mediation"
+    MATERIAL_HARDSHIP = "material_hardship"
+    DAILY_LIFE = "daily_life"
+
+
+NEED_TYPES: tuple[NeedType, ...] = tuple(NeedType)
+
+
+class State(IntEnum):
+    """Life cycle of a need."""
+
+    UNREPORTED = 0  # arisen, not yet known to anyone who can help
+    WAITING = 1     # reported or discovered, waiting for a provider
+    IN_SERVICE = 2  # a provider is serving it
+    MET = 3
+    UNMET = 4
+
+
+OPEN_STATES = (State.UNREPORTED, State.WAITING, State.IN_SERVICE)
+
+
+class Provider(IntFlag):
+    """Kinds of provider a need type may be served by."""
+
+    VOLUNTEER = 1
+    SOCIAL_WORKER = 2
+    PROGRAMME = 4
+    PROFESSIONAL = 8
+    FUND = 16
+
+
+class Group(IntEnum):
+    """Age group of a resident."""
+
+    CHILD = 0
+    WORKING = 1
+    ELDERLY = 2
+
+
+@dataclass(frozen=True)
+class NeedDefaults:
+    """Default parameters of a need type (all overridable in ``[needs.<type>]``)."""
+
+    rate_child_per_year: float
+    rate_working_per_year: float
+    rate_elderly_per_year: float
+    hours_mean: float
+    yuan_mean: float
+    patience_days: int
+    hidden_share: float
+    severe_share: float
+    service_days: int
+    providers: Provider
+    hardship_only: bool = False
+
+
+V, SW, PG, PR, F = Provider.VOLUNTEER, Provider.SOCIAL_WORKER, Provider.PROGRAMME, Provider.PROFESSIONAL, Provider.FUND
+
+# Rates are needs per resident-year. [lit] new care need among people over 65: about 5-6% a year
+# (elderly_care); everything else is [assumed] and is a calibration target (scenarios/targets/).
+DEFAULTS: dict[NeedType, NeedDefaults] = {
+    NeedType.ELDERLY_CARE: NeedDefaults(0.0, 0.005, 0.055, 3.0, 0.0, 14, 0.35, 0.30, 2, V | SW | PG | PR),
+    NeedType.MEALS: NeedDefaults(0.0, 0.005, 0.25, 1.0, 0.0, 7, 0.20, 0.05, 1, PG | V),
+    NeedType.HEALTH: NeedDefaults(0.05, 0.05, 0.25, 2.0, 0.0, 10, 0.20, 0.20, 1, PR | SW),
+    NeedType.CHILD_CARE: NeedDefaults(0.5, 0.0, 0.0, 2.0, 0.0, 14, 0.10, 0.10, 1, PG | V | PR),
+    NeedType.COMPANIONSHIP: NeedDefaults(0.02, 0.02, 0.3, 2.0, 0.0, 21, 0.50, 0.05, 1, V | PG),
+    NeedType.MEDIATION: NeedDefaults(0.0, 0.03, 0.02, 3.0, 0.0, 14, 0.20, 0.40, 1, SW | PR),
+    NeedType.MATERIAL_HARDSHIP: NeedDefaults(1.0, 1.0, 1.5, 0.0, 600.0, 30, 0.50, 0.0, 0, F, hardship_only=True),
+    NeedType.DAILY_LIFE: NeedDefaults(0.02, 0.12, 0.3, 1.0, 0.0, 7, 0.10, 0.0, 0, V | PG),
+}
+
+# Which group programme serves which need types.
+PROGRAMME_TYPES: dict[str, tuple[NeedType, ...]] = {
+    "canteen": (NeedType.MEALS,),
+    "day_care": (NeedType.ELDERLY_CARE, NeedType.COMPANIONSHIP),
+    "classes": (NeedType.CHILD_CARE,),
+    "market": (NeedType.DAILY_LIFE,),
+}
+
+# Severe (complex) needs go to professionals only.
+SEVERE_PROVIDERS = SW | PR
+
+
+class NeedTable:
+    """Struct-of-arrays store of every need of a run; grows by doubling."""
+
+    FIELDS: dict[str, type] = {
+        "resident": np.int32, "community": np.int16, "type": np.int8, "severe": np.bool_,
+        "hidden": np.bool_, "hours": np.float32, "yuan": np.float32, "arrival_day": np.int32,
+        "patience_days": np.int32, "state": np.int8, "report_threshold": np.float32,
+        "report_hazard": np.float32, "discovery_threshold": np.float32,
+        "discovery_hazard": np.float32, "discovered": np.bool_, "match_day": np.int32,
+        "service_end_day": np.int32, "close_day": np.int32, "provider": np.int8, "listed": np.bool_,
+    }
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self.size = 0
+        for name, dtype in self.FIELDS.items():
+            setattr(self, name, np.zeros(capacity, dtype=dtype))
+        self.open_ids = np.zeros(0, dtype=np.int64)
+
+    def append(self, **columns: np.ndarray) -> np.ndarray:
+        """Add needs (one array per field given; others zero); returns their ids."""
+        count = len(columns["resident"])
+        self._reserve(self.size + count)
+        ids = np.arange(self.size, self.size + count)
+        for name, values in columns.items():
+            getattr(self, name)[ids] = values
+        for name in ("match_day", "service_end_day", "close_day"):
+            if name not in columns:
+                getattr(self, name)[ids] = -1
+        self.size += count
+        self.open_ids = np.concatenate([self.open_ids, ids])
+        return ids
+
+    def _reserve(self, needed: int) -> None:
+        capacity = len(self.resident)
+        if needed <= capacity:
+            return
+        new_capacity = max(needed, 2 * capacity)
+        for name in self.FIELDS:
+            old = getattr(self, name)
+            grown = np.zeros(new_capacity, dtype=old.dtype)
+            grown[: len(old)] = old
+            setattr(self, name, grown)
+
+    def close(self, ids: np.ndarray, state: State, day: int) -> None:
+        """Close needs as MET or UNMET on ``day``."""
+        self.state[ids] = state
+        self.close_day[ids] = day
+
+    def prune(self) -> None:
+        """Drop closed needs from ``open_ids``."""
+        states = self.state[self.open_ids]
+        self.open_ids = self.open_ids[states <= State.IN_SERVICE]
+
+    def view(self, name: str) -> np.ndarray:
+        """The filled part of one field."""
+        return getattr(self, name)[: self.size]
+
+    def count(self, state: State) -> int:
+        """How many needs are in ``state`` now."""
+        return int(np.count_nonzero(self.view("state") == state))

@@ -1,0 +1,48 @@
+"""Named random streams (common random numbers).
+
+Every random process draws from its own numpy ``Generator``, derived from the scenario seed and
+the process's name, so a policy that changes how often one process draws leaves every other
+process's draws untouched.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+STREAMS = (
+    "layout",       # where compounds and residents sit
+    "population",   # who the residents are
+    "arrivals",     # which needs arise, their size and patience
+    "reporting",    # thresholds for residents reporting their own needs
+    "discovery",    # thresholds for active discovery of unreported needs
+    "matching",     # tie-breaks when dispatching providers
+    "recruitment",  # which residents become volunteers
+    "quitting",     # when volunteers quit
+    "giving",       # donations to community funds
+    "skills",       # volunteers' skills and motivation
+)
+
+
+def stream_key(name: str) -> int:
+    """A stable integer for a stream name (independent of Python's hash seed)."""
+    return zlib.crc32(name.encode("utf-8"))
+
+
+class Streams:
+    """One ``numpy.random.Generator`` per named process, all rooted in one seed."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = int(seed)
+        self._generators = {name: self._make(name) for name in STREAMS}
+
+    def _make(self, name: str) -> np.random.Generator:
+        sequence = np.random.SeedSequence(entropy=self.seed, spawn_key=(stream_key(name),))
+        return np.random.Generator(np.random.PCG64(sequence))
+
+    def __getattr__(self, name: str) -> np.random.Generator:
+        try:
+            return self.__dict__["_generators"][name]
+        except KeyError:
+            raise AttributeError(f"no random stream named {name!r} (streams: {', '.join(STREAMS)})") from None

@@ -1,0 +1,255 @@
+"""The scenario schema: every key a scenario file may hold, with units, defaults and bounds.
+
+Field descriptions start with a source tag: ``[seed: <place>]`` for figures from the source
+documents (../shared/seed/FACTS.md), ``[lit: <ref>]`` for literature values and ``[assumed]``
+for modelling assumptions. ``docs/scenario-format.md`` is generated from this module.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.needs import NeedType
+
+
+class Strict(BaseModel):
+    """Base for every table: unknown keys rejected, types strict, numbers finite."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNeg = Annotated[float, Field(ge=0.0)]
+
+
+class SpreadRule(str, Enum):
+    """How a budget line is spread across communities."""
+
+    EQUAL = "equal"
+    PER_CAPITA = "per_capita"
+    NEED_WEIGHTED = "need_weighted"
+    PERFORMANCE = "performance"
+
+
+class MatchingScope(str, Enum):
+    """Where a need may find a provider."""
+
+    COMMUNITY = "community"
+    PLATFORM = "platform"
+
+
+class ServiceMode(str, Enum):
+    """List-based scheduled routine service, order-based on demand, or both."""
+
+    ORDER = "order"
+    LIST = "list"
+    MIXED = "mixed"
+
+
+class Programme(str, Enum):
+    """Group programmes run by social organisations; each serves some need types."""
+
+    CANTEEN = "canteen"
+    DAY_CARE = "day_care"
+    CLASSES = "classes"
+    MARKET = "market"
+
+
+class Community(Strict):
+    """One community (社区) or village: a rectangular block of the district grid."""
+
+    residents: int = Field(5000, ge=1, le=500_000, description="[seed: places] number of residents")
+    area_km2: float = Field(1.0, gt=0.0, le=100.0, description="[seed: Xiangmin 2.2 km2] area of the block")
+    compounds: int = Field(6, ge=1, le=200, description="[seed: Xiangmin 8] residential compounds (小区)")
+    work_units: int = Field(3, ge=0, le=500, description="[seed: Xiangmin 9] large work units that give to the fund")
+    share_elderly: Share = Field(0.18, description="[seed: Xiangmin >1/3 elderly or children] share aged 60+")
+    share_children: Share = Field(0.16, description="[seed: Xiangmin >1/3 elderly or children] share under 15")
+    share_disabled: Share = Field(0.05, description="[assumed; China 2nd disability survey 6.3%] share with a disability")
+    share_hardship: Share = Field(0.02, description="[seed: Qiaotou 90 households] share in hardship households")
+    digital_share_elderly: Share = Field(0.45, description="[lit: CNNIC 2023, ~half of 60+ online] elderly who can report online")
+    digital_share_other: Share = Field(0.9, description="[lit: CNNIC 2023] others (children via parents) who can report online")
+    vulnerable_clustering: Share = Field(0.0, description="[seed: Qiaotou] 0 = elderly/disabled spread evenly, 1 = all in the first compounds")
+    volunteers: int = Field(150, ge=0, le=200_000, description="[seed: platform 14,000 / 498 communities ~ 28] initial volunteers")
+    has_station: bool = Field(False, description="[seed: Changsha] a street social-work station sits in this community")
+    programmes: list[Annotated[Programme, Field(strict=False)]] = Field(
+        [Programme.CANTEEN, Programme.DAY_CARE, Programme.CLASSES, Programme.MARKET],
+        description="[seed: Xiangmin, Qiaotou, Donglanwan] group programmes run at the service point",
+    )
+    performance_prior: Share = Field(0.5, description="[assumed] coverage assumed for performance-based funding before any is observed")
+
+    @model_validator(mode="after")
+    def _groups_fit(self) -> Community:
+        if self.share_elderly + self.share_children > 1.0:
+            raise ValueError("share_elderly + share_children exceed 1 (allowed: a sum of at most 1)")
+        return self
+
+
+class NeedParams(Strict):
+    """Arrival and service parameters of one need type; omitted keys keep the type's defaults."""
+
+    rate_child_per_year: NonNeg | None = Field(None, description="[assumed] needs per child-year")
+    rate_working_per_year: NonNeg | None = Field(None, description="[assumed] needs per working-age resident-year")
+    rate_elderly_per_year: NonNeg | None = Field(None, description="[lit: 5-6% new care need a year over 65] needs per elderly resident-year")
+    hours_mean: NonNeg | None = Field(None, description="[assumed] mean hours of work to serve one need")
+    yuan_mean: NonNeg | None = Field(None, description="[assumed] mean yuan to relieve one need (material hardship)")
+    patience_days: Annotated[int, Field(ge=1, le=3650)] | None = Field(None, description="[assumed] days a need waits before it is closed unmet")
+    hidden_share: Share | None = Field(None, description="[assumed] share of needs the resident does not report")
+    severe_share: Share | None = Field(None, description="[assumed] share of needs that are complex and need a social worker")
+
+
+class Needs(Strict):
+    """Per-type overrides and group multipliers of need arrival."""
+
+    disabled_multiplier: float = Field(2.0, ge=0.0, le=20.0, description="[assumed] arrival multiplier for disabled residents")
+    hardship_multiplier: float = Field(1.5, ge=0.0, le=20.0, description="[assumed] arrival multiplier for hardship households")
+    elderly_care: NeedParams = NeedParams()
+    meals: NeedParams = NeedParams()
+    health: NeedParams = NeedParams()
+    child_care: NeedParams = NeedParams()
+    companionship: NeedParams = NeedParams()
+    mediation: NeedParams = NeedParams()
+    material_hardship: NeedParams = NeedParams()
+    daily_life: NeedParams = NeedParams()
+
+    def for_type(self, need_type: NeedType) -> NeedParams:
+        """The override table of one need type."""
+        return getattr(self, need_type.value)
+
+
+class Volunteers(Strict):
+    """Volunteer time, recruitment and quitting."""
+
+    hours_per_week: float = Field(1.6, ge=0.0, le=40.0, description="[lit: ~7 h a month per active volunteer] pledged hours")
+    recruit_rate_per_year: float = Field(0.01, ge=0.0, le=1.0, description="[assumed] yearly chance a non-volunteer adult joins")
+    quit_rate_per_year: float = Field(0.30, ge=0.0, le=0.99, description="[lit: 25-33% quit within a year] base yearly quitting")
+    overload_quit_multiplier: float = Field(2.0, ge=1.0, le=10.0, description="[assumed] hazard multiplier at 100% overload")
+    supervision_quit_reduction: Share = Field(0.3, description="[lit: supervision improves retention] hazard cut when fully supervised")
+    skill_share: Share = Field(0.6, description="[assumed] chance a volunteer has each service skill")
+    local_radius_m: float = Field(600.0, gt=0.0, le=50_000.0, description="[assumed] how far a volunteer walks to serve without a platform")
+    hours_per_recruit_coordination: float = Field(20.0, gt=0.0, le=1000.0, description="[assumed] hub-organisation hours per volunteer recruited")
+
+
+class SocialWorkers(Strict):
+    """Professional social workers based at stations."""
+
+    hours_per_week: float = Field(40.0, ge=1.0, le=60.0, description="[assumed] paid hours a week")
+    casework_share: Share = Field(0.6, description="[assumed] share of hours for case work")
+    outreach_share: Share = Field(0.2, description="[assumed] share of hours for outreach (discovery); the rest supervises volunteers")
+    volunteers_per_supervision_hour: float = Field(5.0, gt=0.0, le=100.0, description="[assumed] volunteers one weekly hour supervises")
+    base_workers: NonNeg = Field(0.0, description="[assumed] workers per community paid outside the modelled budget")
+
+
+class Organizations(Strict):
+    """Community social organisations and their programmes."""
+
+    service_orgs: int = Field(2, ge=0, le=100, description="[seed: Heshan 8 organisations] service-type organisations per community")
+    hub_orgs: int = Field(1, ge=0, le=20, description="[seed: hub-type 枢纽型] hub organisations per community")
+    sessions_per_week: float = Field(2.0, ge=0.0, le=14.0, description="[seed: Donglanwan weekly market] sessions of each programme")
+    base_places: int = Field(10, ge=0, le=10_000, description="[assumed] places per session without modelled funding")
+    regular_occupancy: Share = Field(0.7, description="[assumed] share of places taken by regular attendees without a recorded need")
+
+
+class Giving(Strict):
+    """Charity: residents' and work units' donations into the community fund."""
+
+    donors_per_1000_per_year: float = Field(20.0, ge=0.0, le=1000.0, description="[assumed] gifts a year per 1,000 residents")
+    gift_mean_yuan: float = Field(100.0, ge=0.0, le=1e6, description="[assumed] mean gift of a resident")
+    unit_gifts_per_year: float = Field(2.0, ge=0.0, le=365.0, description="[assumed] gifts a year per work unit")
+    unit_gift_mean_yuan: float = Field(3000.0, ge=0.0, le=1e8, description="[assumed] mean gift of a work unit")
+    goods_share: Share = Field(0.6, description="[seed: Qiaotou 113k goods vs 67k money] share of gifts made in goods")
+    matching_response: float = Field(0.22, ge=0.0, le=5.0, description="[lit: Karlan & List 2007, +22% givers] extra gifts when matched")
+
+
+class Budget(Strict):
+    """The yearly government budget and how it is split and spread."""
+
+    total_yuan: float = Field(600_000.0, ge=0.0, le=1e11, description="[seed: Changsha 50 M yuan / ~500 communities, scaled] yearly budget")
+    split_stations: Share = Field(0.44, description="[seed: Changsha 22 M / 50 M] social-work stations")
+    split_demonstration: Share = Field(0.46, description="[seed: Changsha 23 M / 50 M] demonstration communities (programmes)")
+    split_hub_awards: Share = Field(0.04, description="[seed: Changsha 2 M / 50 M] awards to hub organisations")
+    split_purchased_services: Share = Field(0.04, description="[seed: Changsha 2 M / 50 M] purchased professional services")
+    split_fund_seed: Share = Field(0.02, description="[assumed] seed money for community funds")
+    spread_rule: Annotated[SpreadRule, Field(strict=False)] = Field(SpreadRule.PER_CAPITA, description="[assumed] rule spreading every line across communities")
+
+    @model_validator(mode="after")
+    def _split_sums_to_one(self) -> Budget:
+        total = sum(getattr(self, f"split_{line}") for line in BUDGET_LINES)
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(f"split_* shares sum to {total:.12g} (allowed: a sum of 1 within 1e-9)")
+        return self
+
+
+BUDGET_LINES = ("stations", "demonstration", "hub_awards", "purchased_services", "fund_seed")
+
+
+class Conversion(Strict):
+    """How yuan turn into capacity."""
+
+    yuan_per_social_worker_year: float = Field(80_000.0, gt=0.0, le=1e7, description="[assumed; Hunan station posts ~5-7k/month] cost of one social worker")
+    yuan_per_place_year: float = Field(1_500.0, gt=0.0, le=1e7, description="[assumed] cost of one programme place, all sessions of a year")
+    yuan_per_hub_hour: float = Field(60.0, gt=0.0, le=1e5, description="[assumed] cost of one hub-organisation hour")
+    yuan_per_professional_hour: float = Field(80.0, gt=0.0, le=1e5, description="[assumed] cost of one purchased professional hour")
+
+
+class Discovery(Strict):
+    """Active discovery of hidden needs."""
+
+    patrol_share: Share = Field(0.0, description="[seed: Jiliqiao yellow hats] share of volunteers in patrol teams")
+    patrol_hours_per_week: float = Field(1.0, ge=0.0, le=40.0, description="[assumed] patrol hours of a patrolling volunteer")
+    residents_per_patrol_hour: float = Field(8.0, ge=0.0, le=200.0, description="[assumed] residents a patrol hour reaches")
+    patrol_detect_prob: Share = Field(0.5, description="[assumed] chance a patrol contact finds a hidden need")
+    contact_interval_days: int = Field(0, ge=0, le=365, description="[seed: Jiliqiao weekly contact] days between representative contacts, 0 = off")
+    visit_interval_days: int = Field(0, ge=0, le=365, description="[seed: Jiliqiao monthly visit] days between home visits, 0 = off")
+    meeting_interval_days: int = Field(0, ge=0, le=365, description="[seed: Jiliqiao quarterly meeting] days between meetings, 0 = off")
+    contact_detect_prob: Share = Field(0.1, description="[assumed] chance a contact finds a hidden need")
+    visit_detect_prob: Share = Field(0.4, description="[assumed] chance a home visit finds a hidden need")
+    meeting_detect_prob: Share = Field(0.15, description="[assumed] chance a meeting surfaces a hidden need")
+    outreach_residents_per_hour: float = Field(4.0, ge=0.0, le=100.0, description="[assumed] residents a social-worker outreach hour reaches")
+    outreach_detect_prob: Share = Field(0.7, description="[assumed] chance outreach finds a hidden need")
+    walk_in_rate_per_day: float = Field(0.15, ge=0.0, le=10.0, description="[assumed] daily reporting hazard at the service point's door")
+    walk_in_decay_m: float = Field(800.0, gt=0.0, le=1e5, description="[assumed] distance over which walk-in reporting falls by 1/e")
+    online_rate_per_day: float = Field(1.0, ge=0.0, le=10.0, description="[assumed] daily reporting hazard online")
+
+
+class Linkage(Strict):
+    """The linkage policies (each can be off)."""
+
+    discovery: Discovery = Discovery()
+    online_reporting: bool = Field(False, description="[seed: Donglanwan app] residents who are digital report online")
+    matching_scope: Annotated[MatchingScope, Field(strict=False)] = Field(MatchingScope.COMMUNITY, description="[seed: 爱星社 platform] community-only or district platform matching")
+    service_mode: Annotated[ServiceMode, Field(strict=False)] = Field(ServiceMode.ORDER, description="[seed: Heshan] order-based, list-based or mixed service")
+    list_share: Share = Field(0.3, description="[assumed] share of volunteer hours kept for list visits when the mode is list or mixed")
+    list_interval_days: int = Field(14, ge=1, le=365, description="[assumed] days between scheduled visits to a listed household")
+    points_enabled: bool = Field(False, description="[seed: Heshan merit bank, Shuyang 积分制] volunteers earn points")
+    points_quit_reduction: Share = Field(0.25, description="[assumed] cut in quitting hazard for volunteers earning points")
+    points_recruit_boost: float = Field(0.2, ge=0.0, le=5.0, description="[assumed] extra recruitment with points")
+    fund_matching_ratio: float = Field(0.0, ge=0.0, le=10.0, description="[assumed] government yuan added to each donated yuan, 0 = off")
+    deliberation: bool = Field(False, description="[seed: Shuyang 议言为定] meetings re-target programme places at unmet needs")
+    deliberation_share: Share = Field(0.3, description="[assumed] share of places deliberation may move")
+    deliberation_giving_boost: float = Field(0.1, ge=0.0, le=5.0, description="[assumed] extra giving where residents deliberate")
+
+
+class Scenario(Strict):
+    """A whole scenario file."""
+
+    name: str = Field("unnamed", min_length=1, max_length=200, description="short name shown in reports")
+    description: str = Field("", max_length=10_000, description="what the scenario encodes")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="root of every random stream")
+    days: int = Field(365, ge=1, le=36_500, description="days to simulate (one step is one day)")
+    cell_size_m: float = Field(50.0, gt=0.0, le=1000.0, description="[assumed] side of one grid cell in metres")
+    communities: dict[str, Community] = Field(
+        default_factory=lambda: {"community": Community()},
+        min_length=1, max_length=200,
+        description="communities of the district, keyed by a short name",
+    )
+    needs: Needs = Needs()
+    volunteers: Volunteers = Volunteers()
+    social_workers: SocialWorkers = SocialWorkers()
+    organizations: Organizations = Organizations()
+    giving: Giving = Giving()
+    budget: Budget = Budget()
+    conversion: Conversion = Conversion()
+    linkage: Linkage = Linkage()
