@@ -1,0 +1,34 @@
+"""``python -m sim run SCENARIO [--seed N] [--days N] [--json]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from sim.commands.options import non_negative_int, positive_int
+from sim.kpi_table import format_kpis
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``run``."""
+    parser.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
+    parser.add_argument("--seed", type=non_negative_int, default=None, help="seed (default: the scenario's)")
+    parser.add_argument("--days", type=positive_int, default=None, help="days to run (default: the scenario's)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object of KPIs")
+
+
+def execute(args: argparse.Namespace) -> int:
+    """Run once and print the KPIs."""
+    from sim.loading import load_scenario
+    from sim.run import simulate
+
+    scenario = load_scenario(args.scenario)
+    result = simulate(scenario, seed=args.seed, days=args.days)
+    if args.json:
+        print(json.dumps(result.kpis, sort_keys=True))
+    else:
+        seed = scenario.seed if args.seed is None else args.seed
+        days = scenario.days if args.days is None else args.days
+        print(f"{scenario.name}: {args.scenario}, seed {seed}, {days} days")
+        print(format_kpis(result.kpis))
+    return 0
