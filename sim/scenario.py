@@ -151,6 +151,7 @@ class Organizations(Strict):
     base_places: int = Field(10, ge=0, le=10_000, description="[assumed] places per session without modelled funding")
     regular_occupancy: Share = Field(0.7, description="[assumed] share of places taken by regular attendees without a recorded need")
     session_staff_hours: float = Field(2.0, ge=0.0, le=24.0, description="[assumed] organisation staff hours per programme session")
+    session_volunteer_hours: float = Field(4.0, ge=0.0, le=200.0, description="[seed: Donglanwan volunteer market] volunteer helper hours per session, from the community's volunteers")
 
 
 class Giving(Strict):
