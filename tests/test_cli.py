@@ -88,3 +88,12 @@ def test_help_does_not_import_the_model() -> None:
     code = "import sys; from sim.cli import build_parser; build_parser(); print('mesa' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT).stdout
     assert out.strip() == "False"
+
+
+def test_set_overrides_are_applied_and_validated(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(BASELINE), "--days", "10", "--json", "--set", "budget.total_yuan=0", "--set", "linkage.matching_scope=platform"]) == 0
+    assert json.loads(capsys.readouterr().out)["government_spent_yuan"] == 0.0
+    result = cli("run", str(BASELINE), "--set", "budget.totl=1", "--set", "days=0")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "budget.totl: unknown key 'totl'" in result.stderr
+    assert cli("run", str(BASELINE), "--set", "nonsense").returncode == 2
