@@ -26,10 +26,12 @@ class Factor:
 
 @dataclass(frozen=True)
 class Experiment:
-    """What to run: each scenario at each point (a dict of dotted overrides), ``replications`` times.
+    """What to run: each scenario (x each variant) at each point, ``replications`` times.
 
-    ``overrides`` apply to every run before the point's own overrides. ``days`` None means each
-    scenario's own ``days``. Replication ``i`` uses the same seed in every scenario and point.
+    Overrides are dotted keys. ``overrides`` apply to every run, then the variant's, then the
+    point's. A variant is a named set of overrides that makes a new scenario label
+    (``"<scenario>: <variant>"``, or just the variant's name with one scenario). ``days`` None
+    means each scenario's own ``days``. Replication ``i`` uses the same seed everywhere.
     """
 
     scenarios: Sequence[str | Path | Scenario]
@@ -38,6 +40,7 @@ class Experiment:
     days: int | None = None
     overrides: Mapping[str, Any] = field(default_factory=dict)
     points: Sequence[Mapping[str, Any]] = ({},)
+    variants: Sequence[tuple[str, Mapping[str, Any]]] = ()
     factors: Sequence[Factor] = ()
     name: str = "experiment"
     source: str = ""  # the sweep file this came from, if any
@@ -75,21 +78,20 @@ def plan_experiment(experiment: Experiment, model_version: str) -> Plan:
     """Resolve every scenario at every point and list the runs; bad input raises ``ScenarioError``."""
     check_experiment(experiment)
     seeds = replication_seeds(experiment.seed, experiment.replications)
-    bases = [_base(item) for item in experiment.scenarios]
-    labels = _labels(bases)
+    bases, labels = _with_variants([_base(item) for item in experiment.scenarios], experiment.variants)
     tasks: list[RunTask] = []
     records: list[ScenarioRecord] = []
     problems: list[str] = []
     seen: set[str] = set()
-    for (source, data), label in zip(bases, labels, strict=True):
+    for (source, data, variant), label in zip(bases, labels, strict=True):
         for index, point in enumerate(experiment.points):
-            overrides = {**experiment.overrides, **point}
+            overrides = {**experiment.overrides, **variant, **point}
             try:
-                scenario = resolve_point(data, overrides, f"{source or label} (point {index})")
+                scenario = resolve_point(data, overrides, f"{source or label} ({label}, point {index})")
             except ScenarioError as exc:
                 problems.extend(line for line in exc.problems if line not in problems)
                 continue
-            record = _record(scenario, label, source, index, dict(point))
+            record = _record(scenario, label, source, index, {**variant, **point})
             records.append(record)
             days = scenario.days if experiment.days is None else experiment.days
             for replication, seed in enumerate(seeds):
@@ -99,8 +101,15 @@ def plan_experiment(experiment: Experiment, model_version: str) -> Plan:
                 seen.add(run_id)
                 tasks.append(RunTask(run_id, scenario, record.scenario_hash, label, index, replication, seed, days))
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(_capped(problems))
     return Plan(tasks, records, seeds)
+
+
+def _capped(problems: list[str], limit: int = 20) -> list[str]:
+    """At most ``limit`` lines (a bad value can fail every point of a big sweep)."""
+    if len(problems) <= limit:
+        return problems
+    return [*problems[:limit], f"... and {len(problems) - limit} more problems like these"]
 
 
 def check_experiment(experiment: Experiment) -> None:
@@ -114,6 +123,9 @@ def check_experiment(experiment: Experiment) -> None:
         problems.append(f"experiment: seed: must be a whole number >= 0 (got {experiment.seed!r})")
     if experiment.days is not None and (not _is_int(experiment.days) or not 1 <= experiment.days <= 36_500):
         problems.append(f"experiment: days: must be a whole number from 1 to 36500 (got {experiment.days!r})")
+    names = [name for name, _ in experiment.variants]
+    if len(set(names)) != len(names):
+        problems.append(f"experiment: variants: names repeat ({', '.join(names)}) (allowed: unique names)")
     if not experiment.points:
         problems.append("experiment: points: empty (allowed: at least one dict of overrides, {} for none)")
     if problems:
@@ -143,6 +155,17 @@ def _base(item: str | Path | Scenario) -> tuple[str, dict[str, Any]]:
         validate(data, source=str(item))  # report file problems against the file itself
         return str(item), data
     raise ScenarioError([f"experiment: scenarios: expected a path or a Scenario (got {type(item).__name__})"])
+
+
+def _with_variants(bases: list[tuple[str, dict[str, Any]]], variants: Sequence[tuple[str, Mapping[str, Any]]],
+                   ) -> tuple[list[tuple[str, dict[str, Any], dict[str, Any]]], list[str]]:
+    """(source, table, variant overrides) per scenario label, crossing scenarios with variants."""
+    labels = _labels(bases)
+    if not variants:
+        return [(source, data, {}) for source, data in bases], labels
+    crossed = [(source, data, dict(overrides)) for source, data in bases for _, overrides in variants]
+    names = [name if len(bases) == 1 else f"{label}: {name}" for label in labels for name, _ in variants]
+    return crossed, names
 
 
 def _labels(bases: list[tuple[str, dict[str, Any]]]) -> list[str]:

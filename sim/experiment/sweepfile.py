@@ -22,6 +22,10 @@
     [uncertainties."needs.disabled_multiplier"]     # nobody chooses these
     values = [1.5, 2.0, 3.0]
 
+    [[variants]]                                    # optional: named sets of overrides,
+    name = "patrols"                                # each a new scenario label
+    overrides = { "linkage.discovery.patrol_share" = 0.2 }
+
     [[balance]]                                     # keep shares summing to a total
     parts = ["budget.split_stations"]
     rest = { "budget.split_demonstration" = 0.9, "budget.split_fund_seed" = 0.1 }
@@ -88,6 +92,13 @@ class Balance(_Strict):
     total: float = Field(1.0, description="what parts and rest sum to")
 
 
+class Variant(_Strict):
+    """A named set of overrides: one more scenario label in the results."""
+
+    name: str = Field(min_length=1, max_length=100)
+    overrides: dict[str, Value] = Field(default_factory=dict, description="dotted key -> value")
+
+
 class SweepFile(_Strict):
     """A whole sweep file."""
 
@@ -102,6 +113,7 @@ class SweepFile(_Strict):
     levers: dict[str, RangeSpec] = Field(default_factory=dict, description="dotted key -> range")
     uncertainties: dict[str, RangeSpec] = Field(default_factory=dict, description="dotted key -> range")
     balance: list[Balance] = Field(default_factory=list)
+    variants: list[Variant] = Field(default_factory=list)
 
     def factor_ranges(self) -> list[FactorRange]:
         """Levers then uncertainties, in file order."""
@@ -124,7 +136,7 @@ def load_sweep(path: str | Path) -> Experiment:
     factors += [Factor(k, "derived") for b in sweep.balance for k in b.rest]
     return Experiment(scenarios=scenario_paths, replications=sweep.replications, seed=sweep.seed, days=sweep.days,
                       overrides=dict(sweep.overrides), points=points, factors=factors, name=sweep.name,
-                      source=str(path))
+                      source=str(path), variants=[(v.name, dict(v.overrides)) for v in sweep.variants])
 
 
 def _parse(path: Path) -> SweepFile:
@@ -151,7 +163,7 @@ def _format(path: Path, error: Any) -> str:
 
 def _allowed(loc: tuple[Any, ...]) -> str:
     tables: dict[str, type[BaseModel]] = {"sampler": SamplerSpec, "levers": RangeSpec,
-                                          "uncertainties": RangeSpec, "balance": Balance}
+                                          "uncertainties": RangeSpec, "balance": Balance, "variants": Variant}
     model = tables.get(str(loc[0]), SweepFile) if len(loc) > 1 else SweepFile
     return ", ".join(model.model_fields)
 
@@ -170,6 +182,7 @@ def _check_keys(path: Path, sweep: SweepFile, scenario: Path) -> None:
     named = [("overrides", k) for k in sweep.overrides] + [("levers", k) for k in sweep.levers]
     named += [("uncertainties", k) for k in sweep.uncertainties]
     named += [(f"balance.{i}.rest", k) for i, b in enumerate(sweep.balance) for k in b.rest]
+    named += [(f"variants.{i}.overrides", k) for i, v in enumerate(sweep.variants) for k in v.overrides]
     problems = []
     for section, key in named:
         try:
