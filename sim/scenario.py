@@ -150,6 +150,7 @@ class Organizations(Strict):
     sessions_per_week: float = Field(2.0, ge=0.0, le=14.0, description="[seed: Donglanwan weekly market] sessions of each programme")
     base_places: int = Field(10, ge=0, le=10_000, description="[assumed] places per session without modelled funding")
     regular_occupancy: Share = Field(0.7, description="[assumed] share of places taken by regular attendees without a recorded need")
+    session_staff_hours: float = Field(2.0, ge=0.0, le=24.0, description="[assumed] organisation staff hours per programme session")
 
 
 class Giving(Strict):
@@ -223,6 +224,8 @@ class Linkage(Strict):
     service_mode: Annotated[ServiceMode, Field(strict=False)] = Field(ServiceMode.ORDER, description="[seed: Heshan] order-based, list-based or mixed service")
     list_share: Share = Field(0.3, description="[assumed] share of volunteer hours kept for list visits when the mode is list or mixed")
     list_interval_days: int = Field(14, ge=1, le=365, description="[assumed] days between scheduled visits to a listed household")
+    list_visit_hours: float = Field(0.5, gt=0.0, le=8.0, description="[assumed] volunteer hours one routine visit takes")
+    list_elderly_share: Share = Field(0.3, description="[assumed] share of elderly residents on the visit list (living alone); hardship and disabled always are")
     points_enabled: bool = Field(False, description="[seed: Heshan merit bank, Shuyang 积分制] volunteers earn points")
     points_quit_reduction: Share = Field(0.25, description="[assumed] cut in quitting hazard for volunteers earning points")
     points_recruit_boost: float = Field(0.2, ge=0.0, le=5.0, description="[assumed] extra recruitment with points")

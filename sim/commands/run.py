@@ -15,6 +15,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=non_negative_int, default=None, help="seed (default: the scenario's)")
     parser.add_argument("--days", type=positive_int, default=None, help="days to run (default: the scenario's)")
     parser.add_argument("--json", action="store_true", help="print one JSON object of KPIs")
+    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the table (default: en)")
+    parser.add_argument("--all", action="store_true", help="show every KPI, not only the main ones")
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -30,5 +32,5 @@ def execute(args: argparse.Namespace) -> int:
         seed = scenario.seed if args.seed is None else args.seed
         days = scenario.days if args.days is None else args.days
         print(f"{scenario.name}: {args.scenario}, seed {seed}, {days} days")
-        print(format_kpis(result.kpis))
+        print(format_kpis(result.kpis, lang=args.lang, all_keys=args.all))
     return 0

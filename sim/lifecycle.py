@@ -1,0 +1,102 @@
+"""The end of a need's life: served needs complete, needs past their patience close unmet.
+
+``Tally`` keeps running counts of closures (overall and by resident group) so that daily series
+and final KPIs never rescan the whole need table.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.needs import Group, Provider, State
+
+if TYPE_CHECKING:
+    from sim.model import FiveSocietyModel
+
+GROUP_FLAGS = ("elderly", "disabled", "children", "hardship")
+PROVIDER_NAMES = {int(p): p.name.lower() for p in Provider}
+SATISFACTION_GAIN = 0.1   # per need met on time [assumed]
+SATISFACTION_LOSS = 0.15  # per need closed unmet [assumed]
+
+
+class Tally:
+    """Running counts of met and unmet needs, overall and by group, and service delays."""
+
+    def __init__(self) -> None:
+        self.met = {"all": 0, **{g: 0 for g in GROUP_FLAGS}}
+        self.unmet = {"all": 0, **{g: 0 for g in GROUP_FLAGS}}
+        self.by_provider = {name: 0 for name in PROVIDER_NAMES.values()}
+        self.days_to_service_sum = 0
+        self.served_started = 0
+
+    def add(self, counts: dict[str, int], flags: dict[str, np.ndarray]) -> None:
+        """Add closures: ``counts`` is ``met`` or ``unmet``; ``flags`` the group masks of the closed needs."""
+        counts["all"] += len(flags["children"])
+        for name in GROUP_FLAGS:
+            counts[name] += int(np.count_nonzero(flags[name]))
+
+    def coverage(self, group: str = "all") -> float:
+        """Met share of closed needs (0 when none closed)."""
+        closed = self.met[group] + self.unmet[group]
+        return self.met[group] / closed if closed else 0.0
+
+
+def group_flags(model: FiveSocietyModel, ids: np.ndarray) -> dict[str, np.ndarray]:
+    """Masks of the resident groups the needs ``ids`` belong to."""
+    population, resident = model.population, model.needs.resident[ids]
+    return {
+        "elderly": population.group[resident] == Group.ELDERLY,
+        "disabled": population.disabled[resident],
+        "children": population.group[resident] == Group.CHILD,
+        "hardship": population.hardship[resident],
+    }
+
+
+def start_service(model: FiveSocietyModel, ids: np.ndarray, provider: Provider, day: int) -> None:
+    """Needs ``ids`` are taken up by a provider today."""
+    if len(ids) == 0:
+        return
+    needs = model.needs
+    needs.state[ids] = State.IN_SERVICE
+    needs.match_day[ids] = day
+    needs.provider[ids] = int(provider)
+    needs.service_end_day[ids] = day + model.need_params.service_days[needs.type[ids]]
+    tally = model.tally
+    tally.by_provider[PROVIDER_NAMES[int(provider)]] += len(ids)
+    tally.days_to_service_sum += int((day - needs.arrival_day[ids]).sum())
+    tally.served_started += len(ids)
+
+
+def step(model: FiveSocietyModel, day: int) -> None:
+    """Complete services that end today, close needs whose patience ran out, prune the open list."""
+    needs = model.needs
+    open_ids = needs.open_ids
+    state = needs.state[open_ids]
+    done = open_ids[(state == State.IN_SERVICE) & (needs.service_end_day[open_ids] <= day)]
+    waiting = (state == State.UNREPORTED) | (state == State.WAITING)
+    expired = open_ids[waiting & (day - needs.arrival_day[open_ids] >= needs.patience_days[open_ids])]
+    _close(model, done, State.MET, day)
+    _close(model, expired, State.UNMET, day)
+    needs.prune()
+
+
+def _close(model: FiveSocietyModel, ids: np.ndarray, state: State, day: int) -> None:
+    if len(ids) == 0:
+        return
+    needs, population = model.needs, model.population
+    needs.close(ids, state, day)
+    model.tally.add(model.tally.met if state == State.MET else model.tally.unmet, group_flags(model, ids))
+    resident = needs.resident[ids]
+    if state == State.MET:
+        wait = (needs.match_day[ids] - needs.arrival_day[ids]) / needs.patience_days[ids]
+        np.add.at(population.satisfaction, resident, SATISFACTION_GAIN * (1.0 - np.clip(wait, 0.0, 1.0)))
+    else:
+        np.add.at(population.satisfaction, resident, -SATISFACTION_LOSS)
+    np.clip(population.satisfaction, 0.0, 1.0, out=population.satisfaction)
+    counts = np.bincount(needs.community[ids], minlength=len(model.committees))
+    for committee, count in zip(model.committees, counts):
+        if count:
+            committee.record_closures(int(count) if state == State.MET else 0, 0 if state == State.MET else int(count))
+    np.add.at(model.unmet_by_compound if state == State.UNMET else model.met_by_compound, population.compound[resident], 1)

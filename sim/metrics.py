@@ -1,0 +1,156 @@
+"""KPIs as named functions of a finished (or running) model, plus the run's invariants."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.needs import State
+
+if TYPE_CHECKING:
+    from sim.model import FiveSocietyModel
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 = equal, 1 = all in one place)."""
+    values = np.sort(np.asarray(values, dtype=float))
+    total = values.sum()
+    if values.size == 0 or total <= 0:
+        return 0.0
+    ranks = np.arange(1, values.size + 1)
+    return float((2.0 * (ranks * values).sum() / (values.size * total)) - (values.size + 1) / values.size)
+
+
+def money(model: FiveSocietyModel) -> dict[str, float]:
+    """Money in (government, charity), spent (capacity, grants) and held (fund balances), in yuan."""
+    funds = model.funds
+    return {
+        "government_spent_yuan": float(model.funding.spent_yuan.sum()),
+        "charity_raised_yuan": float(sum(f.donated_money_yuan + f.donated_goods_yuan for f in funds)),
+        "charity_goods_yuan": float(sum(f.donated_goods_yuan for f in funds)),
+        "charity_matched_yuan": float(sum(f.matched_yuan for f in funds)),
+        "capacity_spent_yuan": float(model.funding.capacity_spent_yuan.sum()),
+        "grants_yuan": float(sum(f.granted_yuan for f in funds)),
+        "fund_balance_yuan": float(sum(f.holdings_yuan for f in funds)),
+    }
+
+
+def kpis(model: FiveSocietyModel) -> dict[str, float]:
+    """Every KPI of the run so far (see docs/ODD.md for definitions)."""
+    needs, tally, pool = model.needs, model.tally, model.volunteers
+    cash = money(model)
+    met = tally.met["all"]
+    initial = pool.view("initial")
+    served_total = cash["capacity_spent_yuan"] + cash["grants_yuan"]
+    hidden = needs.view("hidden")
+    compound_residents = np.maximum(np.bincount(model.population.compound, minlength=model.population.compound_count), 1)
+    satisfied = model.population.satisfaction[model.population.had_need]
+    result = {
+        "needs_arisen": float(needs.size),
+        "needs_met": float(met),
+        "needs_unmet": float(tally.unmet["all"]),
+        "needs_pending": float(needs.open_ids.size),
+        "coverage": tally.coverage(),
+        "coverage_elderly": tally.coverage("elderly"),
+        "coverage_disabled": tally.coverage("disabled"),
+        "coverage_children": tally.coverage("children"),
+        "coverage_hardship": tally.coverage("hardship"),
+        "hidden_needs": float(np.count_nonzero(hidden)),
+        "hidden_discovered": float(np.count_nonzero(hidden & needs.view("discovered"))),
+        "mean_days_to_service": tally.days_to_service_sum / tally.served_started if tally.served_started else 0.0,
+        "volunteers_active": float(np.count_nonzero(pool.view("active"))),
+        "volunteer_retention": float(np.count_nonzero(pool.view("active") & initial) / max(1, np.count_nonzero(initial))),
+        "volunteer_hours": float(pool.view("given").sum() + model.patrol_hours),
+        "social_worker_hours": float(model.social_workers.view("given").sum() + model.social_worker_other_hours),
+        "organization_hours": float(model.professionals.view("given").sum() + model.organization_hours),
+        "activities_held": float(model.activities_held),
+        "person_times_served": float(model.person_times_served + met - tally.by_provider["programme"] + model.list_visits),
+        "charity_raised_yuan": cash["charity_raised_yuan"],
+        "government_spent_yuan": cash["government_spent_yuan"],
+        "leverage": cash["charity_raised_yuan"] / cash["government_spent_yuan"] if cash["government_spent_yuan"] else 0.0,
+        "cost_per_need_met_yuan": served_total / met if met else 0.0,
+        "unmet_gini": gini(model.unmet_by_compound / compound_residents),
+        "satisfaction_mean": float(satisfied.mean()) if satisfied.size else 0.5,
+        "volunteers_recruited": float(np.count_nonzero(~initial)),
+        "volunteers_quit": float(np.count_nonzero(~pool.view("active"))),
+        "list_visits": float(model.list_visits),
+        **{f"needs_met_by_{name}": float(count) for name, count in tally.by_provider.items()},
+        **{k: v for k, v in cash.items() if k not in ("government_spent_yuan", "charity_raised_yuan")},
+    }
+    return result
+
+
+def invariants(model: FiveSocietyModel) -> dict[str, bool]:
+    """Checks that hold in every run: need accounting, money accounting, hours never exceeded."""
+    needs, cash = model.needs, money(model)
+    state = needs.view("state")
+    open_count = int(np.count_nonzero(state <= State.IN_SERVICE))
+    money_in = cash["government_spent_yuan"] + cash["charity_raised_yuan"]
+    money_out = cash["capacity_spent_yuan"] + cash["grants_yuan"] + cash["fund_balance_yuan"]
+    return {
+        "needs_balance": needs.size == model.tally.met["all"] + model.tally.unmet["all"] + needs.open_ids.size,
+        "open_list_matches_states": open_count == needs.open_ids.size,
+        "money_balance": bool(np.isclose(money_in, money_out, rtol=1e-9, atol=1e-6)),
+        "fund_never_negative": all(f.balance_yuan >= -1e-9 and f.match_reserve_yuan >= -1e-9 for f in model.funds),
+        "volunteer_hours_within_capacity": model.volunteers.audit(),
+        "social_worker_hours_within_capacity": model.social_workers.audit(),
+        "professional_hours_within_capacity": model.professionals.audit(),
+    }
+
+
+def by_community(model: FiveSocietyModel) -> dict[str, dict[str, float]]:
+    """Per-community needs, coverage and money."""
+    needs = model.needs
+    state, community = needs.view("state"), needs.view("community")
+    result = {}
+    for c, committee in enumerate(model.committees):
+        mine = community == c
+        met = int(np.count_nonzero(mine & (state == State.MET)))
+        unmet = int(np.count_nonzero(mine & (state == State.UNMET)))
+        residents = int(model.population.counts[c])
+        result[committee.name] = {
+            "residents": float(residents),
+            "needs_arisen": float(np.count_nonzero(mine)),
+            "needs_met": float(met),
+            "needs_unmet": float(unmet),
+            "coverage": met / (met + unmet) if met + unmet else 0.0,
+            "unmet_per_1000": 1000.0 * unmet / max(residents, 1),
+            "government_spent_yuan": float(model.funding.spent_yuan[c]),
+            "charity_raised_yuan": float(model.funds[c].donated_money_yuan + model.funds[c].donated_goods_yuan),
+            "volunteers_active": float(np.count_nonzero(model.volunteers.view("active") & (model.volunteers.view("community") == c))),
+        }
+    return result
+
+
+def unmet_by_cell(model: FiveSocietyModel) -> list[list[int]]:
+    """Unmet needs by residents' home cell, as rows (y) of columns (x)."""
+    grid = np.zeros((model.layout.height, model.layout.width), dtype=np.int64)
+    unmet = model.needs.view("state") == State.UNMET
+    resident = model.needs.view("resident")[unmet]
+    np.add.at(grid, (model.population.cell_y[resident], model.population.cell_x[resident]), 1)
+    return grid.tolist()
+
+
+def _open_in(model: FiveSocietyModel, state: State) -> int:
+    return int(np.count_nonzero(model.needs.state[model.needs.open_ids] == state))
+
+
+SERIES = {
+    "needs_arisen": lambda m: float(m.needs.size),
+    "needs_met": lambda m: float(m.tally.met["all"]),
+    "needs_unmet": lambda m: float(m.tally.unmet["all"]),
+    "needs_unreported": lambda m: float(_open_in(m, State.UNREPORTED)),
+    "needs_waiting": lambda m: float(_open_in(m, State.WAITING)),
+    "needs_in_service": lambda m: float(_open_in(m, State.IN_SERVICE)),
+    "coverage": lambda m: m.tally.coverage(),
+    "coverage_elderly": lambda m: m.tally.coverage("elderly"),
+    "coverage_disabled": lambda m: m.tally.coverage("disabled"),
+    "coverage_children": lambda m: m.tally.coverage("children"),
+    "coverage_hardship": lambda m: m.tally.coverage("hardship"),
+    "volunteers_active": lambda m: float(np.count_nonzero(m.volunteers.view("active"))),
+    "volunteer_hours": lambda m: float(m.volunteers.view("given").sum() + m.patrol_hours),
+    "government_spent_yuan": lambda m: float(m.funding.spent_yuan.sum()),
+    "charity_raised_yuan": lambda m: float(sum(f.donated_money_yuan + f.donated_goods_yuan for f in m.funds)),
+    "fund_balance_yuan": lambda m: float(sum(f.holdings_yuan for f in m.funds)),
+}
