@@ -59,3 +59,19 @@ def always_killing_run(scenario: Scenario, seed: int, days: int) -> RunResult:
     """SIGKILLs its worker every time."""
     os.kill(os.getpid(), signal.SIGKILL)
     raise AssertionError("unreachable")
+
+
+_calls = {"count": 0}
+
+
+def interrupting_run(scenario: Scenario, seed: int, days: int) -> RunResult:
+    """Like Ctrl-C during the third run of this process (serial executor only)."""
+    _calls["count"] += 1
+    if _calls["count"] == 3:
+        raise KeyboardInterrupt
+    return fake_run(scenario, seed, days)
+
+
+def reset_calls() -> None:
+    """Restart ``interrupting_run``'s count."""
+    _calls["count"] = 0
