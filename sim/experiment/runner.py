@@ -44,8 +44,9 @@ def run_experiment(
     batch_size: int = 1,
     progress: bool = True,
     log: TextIO | None = None,
+    results_root: Path = RESULTS_ROOT,
 ) -> Summary:
-    """Run every planned run not yet stored ``ok`` in ``out_dir`` (default ``results/<name>-<key>``).
+    """Run every planned run not yet stored ``ok`` in ``out_dir`` (default ``results_root/<name>-<key>``).
 
     Runs stored ``ok`` are skipped, runs stored ``failed`` are retried. Results are written by
     this process, one transaction per run, as they finish. Bad input raises ``ScenarioError``.
@@ -55,7 +56,7 @@ def run_experiment(
     log = log or sys.stderr
     version = model_version()
     plan = plan_experiment(spec, version)
-    directory = Path(out_dir) if out_dir is not None else default_out_dir(spec.name, plan.key)
+    directory = Path(out_dir) if out_dir is not None else default_out_dir(spec.name, plan.key, results_root)
     with ResultStore(directory, version) as store:
         store.claim(plan.key, spec.name)
         store.add_scenarios(plan.scenarios)
@@ -119,10 +120,10 @@ def model_version() -> str:
     return sim.__version__
 
 
-def default_out_dir(name: str, key: str) -> Path:
+def default_out_dir(name: str, key: str, root: Path = RESULTS_ROOT) -> Path:
     """``results/<name>-<experiment key>``: the same command always finds the same folder."""
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_.") or "experiment"
-    return RESULTS_ROOT / f"{safe}-{key}"
+    return root / f"{safe}-{key}"
 
 
 def _stamp(spec: Experiment, plan: Plan, kind: ExecutorKind, workers: int, skipped: int) -> dict[str, Any]:

@@ -122,10 +122,15 @@ class SweepFile(_Strict):
                 for key, r in specs]
 
 
-def load_sweep(path: str | Path) -> Experiment:
-    """Read and check a sweep file; the ``Experiment`` it describes (points already drawn)."""
+def load_sweep(path: str | Path, samples: int | None = None) -> Experiment:
+    """Read and check a sweep file; the ``Experiment`` it describes (points already drawn).
+
+    ``samples`` replaces the file's ``sampler.samples`` (scripts use it to pick a size).
+    """
     path = Path(path)
     sweep = _parse(path)
+    if samples is not None:
+        sweep = sweep.model_copy(update={"sampler": sweep.sampler.model_copy(update={"samples": samples})})
     scenario_paths = _scenario_paths(path, sweep)
     _check_keys(path, sweep, scenario_paths[0])
     _check_shape(path, sweep)
