@@ -108,3 +108,12 @@ def test_bad_overrides_name_the_key(tmp_path: Path) -> None:
     assert "budget.totl_yuan: unknown key 'totl_yuan'" in text
     assert "budget.total_yuan: Input should be greater than or equal to 0" in text
     assert not (tmp_path / "store.sqlite").exists()
+
+
+def test_import_sim_does_not_import_pandas_or_the_experiments() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, sim; print('pandas' in sys.modules, 'sim.experiment' in sys.modules, callable(sim.load_results))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "True"]
