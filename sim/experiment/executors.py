@@ -15,7 +15,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
 
-from sim.experiment.worker import Outcome, RunFunction, RunTask, Status, execute_batch, exit_with_parent
+from sim.experiment.blas import one_blas_thread, one_thread_environment
+from sim.experiment.worker import Outcome, RunFunction, RunTask, Status, execute_batch, init_pool_worker
 
 Finished = tuple[RunTask, Outcome]
 
@@ -34,9 +35,11 @@ def default_workers() -> int:
 
 
 def run_serial(tasks: Sequence[RunTask], run_fn: RunFunction) -> Iterator[Finished]:
-    """Run every task here, one after the other."""
+    """Run every task here, one after the other (with one BLAS thread, like the workers)."""
     for task in tasks:
-        yield task, execute_batch([task], run_fn)[0]
+        with one_blas_thread():
+            outcome = execute_batch([task], run_fn)[0]
+        yield task, outcome
 
 
 def run_windowed(executor: cf.Executor, tasks: Sequence[RunTask], run_fn: RunFunction,
@@ -95,13 +98,18 @@ def _charge_crashes(remaining: dict[str, RunTask], crashes: dict[str, int], max_
 
 @contextmanager
 def _process_pool(workers: int) -> Iterator[cf.ProcessPoolExecutor]:
-    """A process pool whose workers exit if the parent is killed; cancels queued work on exit."""
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=exit_with_parent)
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    """A pool of fresh ("spawn") workers with one BLAS thread each, which exit if the parent dies.
+
+    Fresh processes read the one-thread variables when numpy loads; forked ones would inherit
+    the parent's BLAS thread pool, which slows parallel runs down (see ``sim.experiment.blas``).
+    """
+    context = multiprocessing.get_context("spawn")
+    with one_thread_environment():
+        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_pool_worker)
+        try:
+            yield pool
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_dask(tasks: Sequence[RunTask], run_fn: RunFunction, workers: int, scheduler: str | None,

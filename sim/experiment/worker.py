@@ -101,6 +101,14 @@ def pack_result(run_id: str, result: Any) -> Outcome:
     )
 
 
+def init_pool_worker() -> None:
+    """Pool initializer: one BLAS thread, and exit when the parent process is gone."""
+    from sim.experiment.blas import worker_one_blas_thread
+
+    worker_one_blas_thread()
+    exit_with_parent()
+
+
 def exit_with_parent(poll_s: float = 1.0) -> None:
     """Pool initializer: a daemon thread ends this worker once its parent process is gone."""
     parent = os.getppid()
