@@ -67,33 +67,46 @@ def run_windowed(executor: cf.Executor, tasks: Sequence[RunTask], run_fn: RunFun
 
 
 def run_pool(tasks: Sequence[RunTask], run_fn: RunFunction, workers: int, batch_size: int = 1,
-             max_crashes: int = 3) -> Iterator[Finished]:
+             max_crashes: int = 2) -> Iterator[Finished]:
     """Run on a local process pool; rebuild it when a worker dies and resubmit unfinished runs.
 
-    A run in flight when a worker died is charged one crash; after ``max_crashes`` it is given
-    up as ``failed`` (so a run that always kills its worker cannot loop forever).
+    The runs in flight when a worker died become suspects and are rerun one at a time in a
+    one-worker pool, so a death there is the suspect's own: after ``max_crashes`` such deaths
+    the run is stored ``failed``. Innocent runs are never charged for another run's crash.
     """
     remaining = {task.run_id: task for task in tasks}
+    suspects: list[str] = []
     crashes: dict[str, int] = {}
     while remaining:
+        if suspects:
+            yield from _run_suspects(remaining, suspects, crashes, run_fn, max_crashes)
+            continue
         try:
             with _process_pool(workers) as pool:
                 for task, outcome in run_windowed(pool, list(remaining.values()), run_fn, 2 * workers, batch_size):
                     del remaining[task.run_id]
                     yield task, outcome
         except cf.process.BrokenProcessPool as exc:
-            yield from _charge_crashes(remaining, crashes, max_crashes, getattr(exc, "in_flight", []))
+            suspects.extend(run_id for run_id in getattr(exc, "in_flight", []) if run_id in remaining)
 
 
-def _charge_crashes(remaining: dict[str, RunTask], crashes: dict[str, int], max_crashes: int,
-                    in_flight: list[str]) -> Iterator[Finished]:
-    """After a pool broke: charge the runs that were in flight; give up those out of retries."""
-    for run_id in in_flight:
+def _run_suspects(remaining: dict[str, RunTask], suspects: list[str], crashes: dict[str, int],
+                  run_fn: RunFunction, max_crashes: int) -> Iterator[Finished]:
+    """Run suspects alone until one kills its worker (charged) or none are left."""
+    try:
+        with _process_pool(1) as pool:
+            while suspects:
+                task = remaining[suspects[0]]
+                for finished in run_windowed(pool, [task], run_fn, 1):
+                    yield finished
+                del remaining[suspects.pop(0)]
+    except cf.process.BrokenProcessPool:
+        run_id = suspects[0]
         crashes[run_id] = crashes.get(run_id, 0) + 1
         if crashes[run_id] >= max_crashes:
-            task = remaining.pop(run_id)
-            message = f"worker process died {crashes[run_id]} times while this run was in flight (killed or crashed)"
-            yield task, Outcome(run_id, Status.FAILED, 0.0, error=message)
+            suspects.pop(0)
+            message = f"worker process died {crashes[run_id]} times running this run alone (killed or crashed)"
+            yield remaining.pop(run_id), Outcome(run_id, Status.FAILED, 0.0, error=message)
 
 
 @contextmanager
