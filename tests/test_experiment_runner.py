@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from experiment_fakes import MARKER_ENV, always_killing_run, failing_run, fake_run, interrupting_run, killing_run, reset_calls
+from tests.experiment_fakes import MARKER_ENV, always_killing_run, failing_run, fake_run, interrupting_run, killing_run, reset_calls
 
 from sim.errors import ScenarioError
 from sim.experiment import Experiment, load_metadata, load_results, load_scenarios, load_series, replication_seeds, run_experiment
