@@ -71,7 +71,7 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: 
     merged = copy.deepcopy(data)
     problems = []
     for dotted, value in overrides.items():
-        problem = _check_key(dotted)
+        problem = _check_key(dotted) or _check_community(dotted, merged)
         if problem:
             problems.append(f"{source}: {dotted}: {problem}")
             continue
@@ -87,6 +87,15 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: 
     if problems:
         raise ScenarioError(problems)
     return merged
+
+
+def _check_community(dotted: str, data: Mapping[str, Any]) -> str | None:
+    """Overrides may change communities but not create them (a misspelt name would add one)."""
+    parts = dotted.split(".")
+    known = data.get("communities") or {"community": {}}
+    if parts[0] == "communities" and len(parts) > 2 and parts[1] not in known:
+        return f"unknown community {parts[1]!r} (allowed: {', '.join(sorted(known))}; add communities in the scenario file)"
+    return None
 
 
 def _check_key(dotted: str) -> str | None:

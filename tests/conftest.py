@@ -7,18 +7,21 @@ from typing import Any
 
 import pytest
 
+from sim.loading import apply_overrides, read_merged, validate
 from sim.model import FiveSocietyModel
-from sim.run import resolve
 from sim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 
 
-def small(overrides: dict[str, Any] | None = None, residents: int = 1500, days: int = 120) -> Scenario:
-    """The baseline shrunk to ``residents`` and ``days``, with overrides."""
+def small(overrides: dict[str, Any] | None = None, residents: int = 1500, days: int = 120,
+          communities: dict[str, dict[str, Any]] | None = None) -> Scenario:
+    """The baseline shrunk to ``residents`` and ``days``, plus extra ``communities``, with overrides."""
+    data = read_merged(BASELINE)
+    data["communities"].update(communities or {})
     base = {"communities.baseline.residents": residents, "communities.baseline.volunteers": residents // 30, "days": days}
-    return resolve(BASELINE, {**base, **(overrides or {})})
+    return validate(apply_overrides(data, {**base, **(overrides or {})}, source="test"), source="test")
 
 
 def run_model(scenario: Scenario, seed: int | None = None) -> FiveSocietyModel:

@@ -62,10 +62,12 @@ def test_online_reporting_does_nothing_without_digital_residents() -> None:
         assert on == off
 
 
+TWO = {"b": {"residents": 1500, "volunteers": 0, "area_km2": 1.0}}
+
+
 def _two_communities(scope: str) -> dict:
-    """Community 'baseline' rich in volunteers, community 'b' with none."""
+    """Community 'baseline' rich in volunteers, community 'b' (see ``TWO``) with none."""
     return {
-        "communities.b.residents": 1500, "communities.b.volunteers": 0, "communities.b.area_km2": 1.0,
         "communities.baseline.volunteers": 200, "linkage.matching_scope": scope,
         "linkage.online_reporting": True, "volunteers.recruit_rate_per_year": 0.0,
         "budget.split_hub_awards": 0.0, "budget.split_stations": 0.48,  # no recruitment in 'b'
@@ -80,8 +82,8 @@ def _volunteer_met_in(model, community: int) -> int:
 
 def test_platform_moves_idle_volunteers_to_where_they_are_short() -> None:
     for seed in SEEDS:
-        local = run_model(small(_two_communities("community")), seed=seed)
-        platform = run_model(small(_two_communities("platform")), seed=seed)
+        local = run_model(small(_two_communities("community"), communities=TWO), seed=seed)
+        platform = run_model(small(_two_communities("platform"), communities=TWO), seed=seed)
         assert _volunteer_met_in(local, 1) == 0
         assert _volunteer_met_in(platform, 1) > 0
         assert platform.result().communities["b"]["coverage"] > local.result().communities["b"]["coverage"]
@@ -158,9 +160,11 @@ def test_spread_weights_by_rule() -> None:
     np.testing.assert_allclose(spread_weights(SpreadRule.PERFORMANCE, residents, need, coverage), [0.5, 0.5])
 
 
+OLDER = {"b": {"residents": 1500, "share_elderly": 0.45, "share_children": 0.05}}
+
+
 def _district(rule: str) -> dict:
     return {
-        "communities.b.residents": 1500, "communities.b.share_elderly": 0.45, "communities.b.share_children": 0.05,
         "communities.baseline.share_elderly": 0.05, "communities.baseline.share_children": 0.2,
         "budget.spread_rule": rule,
     }
@@ -168,18 +172,18 @@ def _district(rule: str) -> dict:
 
 @pytest.mark.parametrize("rule", ["equal", "per_capita"])
 def test_equal_and_per_capita_split_equally_between_equal_communities(rule: str) -> None:
-    spent = run_model(small(_district(rule), days=30), seed=1).funding.spent_yuan
+    spent = run_model(small(_district(rule), days=30, communities=OLDER), seed=1).funding.spent_yuan
     assert spent[0] == pytest.approx(spent[1])
 
 
 def test_need_weighted_spreading_favours_the_older_community() -> None:
-    spent = run_model(small(_district("need_weighted"), days=30), seed=1).funding.spent_yuan
+    spent = run_model(small(_district("need_weighted"), days=30, communities=OLDER), seed=1).funding.spent_yuan
     assert spent[1] > 1.2 * spent[0]
 
 
 def test_performance_spreading_rewards_coverage() -> None:
     overrides = {**_district("performance"), "communities.baseline.volunteers": 300, "communities.b.volunteers": 0}
-    model = run_model(small(overrides, days=200), seed=1)
+    model = run_model(small(overrides, days=200, communities=OLDER), seed=1)
     coverage = [c.last_coverage for c in model.committees]
     shares = model.funding.yuan_per_year["stations"]
     assert (coverage[0] > coverage[1]) == (shares[0] > shares[1])

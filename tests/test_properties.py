@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.loading import apply_overrides, read_merged, validate
 from sim.metrics import invariants
 from sim.needs import State
 from sim.run import resolve
@@ -45,10 +46,12 @@ def scenarios(draw: st.DrawFn):
         "linkage.discovery.meeting_interval_days": draw(st.integers(0, 40)),
         "volunteers.quit_rate_per_year": draw(st.floats(0.0, 0.9)),
     }
+    extra = {}
     if draw(st.booleans()):
-        overrides["communities.second.residents"] = draw(st.integers(1, 400))
-        overrides["communities.second.volunteers"] = draw(st.integers(0, 20))
-    return resolve(BASELINE, overrides), draw(st.integers(0, 2**32))
+        extra["second"] = {"residents": draw(st.integers(1, 400)), "volunteers": draw(st.integers(0, 20))}
+    data = read_merged(BASELINE)
+    data["communities"].update(extra)
+    return validate(apply_overrides(data, overrides, source="test"), source="test"), draw(st.integers(0, 2**32))
 
 
 @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

@@ -144,3 +144,11 @@ def test_deep_merge_does_not_mutate_inputs() -> None:
     base = {"a": {"b": 1, "c": 2}}
     merged = deep_merge(base, {"a": {"b": 3}})
     assert merged == {"a": {"b": 3, "c": 2}} and base == {"a": {"b": 1, "c": 2}}
+
+
+def test_overrides_cannot_create_communities_by_a_typo() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        resolve(BASELINE, {"communities.basline.residents": 10})
+    assert caught.value.problems == [
+        f"{BASELINE} (override): communities.basline.residents: unknown community 'basline' "
+        "(allowed: baseline; add communities in the scenario file)"]

@@ -31,7 +31,7 @@ def test_streams_are_independent_and_reproducible() -> None:
 
 
 def test_layout_places_blocks_without_overlap() -> None:
-    scenario = small({"communities.b.area_km2": 2.0, "communities.c.area_km2": 0.5})
+    scenario = small(communities={"b": {"area_km2": 2.0}, "c": {"area_km2": 0.5}})
     layout = build_layout(scenario)
     assert len(layout.blocks) == 3
     covered = np.zeros((layout.height, layout.width), dtype=int)

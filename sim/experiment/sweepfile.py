@@ -9,7 +9,7 @@
     days = 180                                      # optional: default each scenario's days
 
     [overrides]                                     # fixed, for every run
-    "communities.community.residents" = 2000
+    "communities.baseline.residents" = 2000
 
     [sampler]
     method = "lhs"                                  # grid | lhs | sobol
