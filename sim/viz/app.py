@@ -14,7 +14,7 @@ import reacton.core
 import solara
 from mesa.visualization import SolaraViz
 
-from sim.viz.components import LanguageSwitch, LeverPanel, view_components
+from sim.viz.components import Dashboard, LanguageSwitch, LeverPanel
 from sim.viz.levers import Settings, list_scenarios, settings_for
 from sim.viz.model import ClassroomModel
 from sim.viz.strings import LANGS, t
@@ -64,6 +64,7 @@ def Page() -> reacton.core.Element:
                 LanguageSwitch(lang)
             with solara.Card(t("levers", lang.value)):
                 LeverPanel(settings, choices, model.value.settings, lang.value)
-        SolaraViz(model, components=view_components(lang.value), model_params={"settings": settings},
+        SolaraViz(model, components=[], model_params={"settings": settings},
                   name=t("title", lang.value), play_interval=PLAY_INTERVAL_MS)
+        Dashboard(model.value, lang.value)
     return main

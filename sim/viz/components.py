@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import reacton.core
 import solara
+from mesa.visualization.utils import update_counter
 
 from sim.errors import ScenarioError
 from sim.labels import label
@@ -85,7 +86,7 @@ def LeverInput(lever: Lever, settings: solara.Reactive[Settings], lang: str) -> 
     if lever.kind == "switch":
         return solara.Switch(label=t(lever.name, lang), value=bool(value), on_value=on_value)
     return solara.SliderFloat(t(lever.name, lang), value=float(value), min=lever.low, max=lever.high,
-                              step=lever.step, on_value=on_value, thumb_label="always")
+                              step=lever.step, on_value=on_value, thumb_label=True)
 
 
 @solara.component
@@ -111,9 +112,9 @@ def LeverPanel(settings: solara.Reactive[Settings], scenario_files: Sequence[str
                 if lever.group == group:
                     LeverInput(lever, settings, lang)
         if settings.value != running:
-            solara.Warning(t("pending", lang), dense=True)
+            solara.Warning(t("pending", lang), dense=True, style={"margin-top": "16px"})
         else:
-            solara.Text(t("apply_hint", lang))
+            solara.Text(t("apply_hint", lang), style={"margin-top": "16px"})
     return main
 
 
@@ -129,13 +130,14 @@ def running_note(model: ClassroomModel, lang: str) -> str:
 @solara.component
 def MapCard(model: ClassroomModel, lang: str) -> reacton.core.Element:
     """The district map with an HTML legend that counts residents in each state."""
+    update_counter.get()
     states = solara.use_memo(lambda: resident_states(model), dependencies=[model, model.steps])
     figure = solara.use_memo(lambda: map_figure(model, states), dependencies=[model, model.steps])
     counts = state_counts(states)
     entries = [swatch(DISPLAY_COLOURS[d], t(DISPLAY_KEYS[d], lang), count=counts[d]) for d in LEGEND_ORDER]
     entries += [swatch(colour, t(key, lang), MARKER_SYMBOLS[marker]) for key, (marker, _, colour) in MARKERS.items()]
     entries.append(swatch(BORDER_COLOUR, t("marker_border", lang), "□"))
-    with solara.Column(gap="2px") as main:
+    with solara.Card(margin=0) as main:
         header(t("map", lang), entries, running_note(model, lang))
         solara.FigureMatplotlib(figure, dependencies=[model, model.steps], format="png")
     return main
@@ -144,26 +146,28 @@ def MapCard(model: ClassroomModel, lang: str) -> reacton.core.Element:
 @solara.component
 def ChartCard(model: ClassroomModel, chart: Chart, lang: str) -> reacton.core.Element:
     """One live chart of daily series with an HTML title and legend."""
+    update_counter.get()
     series = model.datacollector.model_vars
     figure = solara.use_memo(lambda: series_figure(series, chart.keys, chart.colours, chart.percent),
                              dependencies=[model, model.steps])
     entries = [swatch(colour, series_name(key, lang), "━") for key, colour in zip(chart.keys, chart.colours)]
-    with solara.Column(gap="2px") as main:
+    with solara.Card(margin=0) as main:
         header(t(chart.title, lang), entries, t("x_days", lang))
         solara.FigureMatplotlib(figure, dependencies=[model, model.steps], format="png")
     return main
 
 
-def view_components(lang: str) -> list[tuple[Callable[[ClassroomModel], reacton.core.Element], int]]:
-    """SolaraViz components (functions of the model), all on the first page."""
-
-    def map_view(model: ClassroomModel) -> reacton.core.Element:
-        return MapCard(model, lang)
-
-    def chart_view(chart: Chart) -> Callable[[ClassroomModel], reacton.core.Element]:
-        def view(model: ClassroomModel) -> reacton.core.Element:
-            return ChartCard(model, chart, lang)
-
-        return view
-
-    return [(map_view, 0), *((chart_view(chart), 0) for chart in CHARTS)]
+@solara.component
+def Dashboard(model: ClassroomModel, lang: str) -> reacton.core.Element:
+    """The map and the live charts; redrawn whenever SolaraViz steps or resets the model."""
+    update_counter.get()
+    coverage, waiting, volunteers, money = CHARTS
+    with solara.Columns([1, 1]) as main:
+        with solara.Column():
+            MapCard(model, lang)
+            ChartCard(model, volunteers, lang)
+        with solara.Column():
+            ChartCard(model, coverage, lang)
+            ChartCard(model, waiting, lang)
+            ChartCard(model, money, lang)
+    return main
