@@ -124,7 +124,8 @@ def series_figure(series: Mapping[str, Sequence[float]], keys: Sequence[str], co
     ax = fig.add_subplot()
     for key, colour in zip(keys, colours):
         values = np.asarray(series.get(key, []), dtype=float)
-        ax.plot(np.arange(1, values.size + 1), values * (100.0 if percent else 1.0), color=colour, linewidth=1.8)
+        ax.plot(np.arange(1, values.size + 1), values * (100.0 if percent else 1.0), color=colour, linewidth=1.8,
+                marker="o" if values.size == 1 else None)
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0, top=100.0 if percent else None)
     ax.yaxis.set_major_formatter(FuncFormatter(_percent if percent else _short_number))
