@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | $(PY)
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test,viz]"
+	$(PY) -m pip install --quiet -e ".[test,viz,cluster]"
 	touch $@ $(STAMP) $(VIZ_STAMP)
 
 $(VIZ_STAMP): pyproject.toml | $(PY)

@@ -33,7 +33,7 @@ def test_run_json_has_every_kpi_key(capsys: pytest.CaptureFixture[str]) -> None:
 def test_run_table_in_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", str(BASELINE), "--days", "10", "--seed", "3"]) == 0
     out = capsys.readouterr().out
-    assert "seed 3, 10 days" in out and "Coverage of needs" in out
+    assert "seed 3, 10 days" in out and "Hardship coverage" in out
     assert main(["run", str(BASELINE), "--days", "10", "--lang", "zh"]) == 0
     assert "需求覆盖率" in capsys.readouterr().out
 

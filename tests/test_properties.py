@@ -20,7 +20,7 @@ def scenarios(draw: st.DrawFn):
     """Small random valid scenarios: one or two communities, any lever settings."""
     raw = draw(st.lists(st.floats(0.0, 1.0), min_size=5, max_size=5).filter(lambda xs: sum(xs) > 0.01))
     shares = [x / sum(raw) for x in raw]
-    shares[-1] = 1.0 - sum(shares[:-1])
+    shares[-1] = max(0.0, 1.0 - sum(shares[:-1]))
     elderly = draw(st.floats(0.0, 0.6))
     overrides = {
         "days": draw(st.integers(1, 60)),
