@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+VIZ_STAMP := $(VENV)/.installed-viz
+SCENARIO ?= scenarios/baseline.toml
 
-.PHONY: demo test test-slow bench docs clean
+.PHONY: demo test test-slow bench docs viz clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +18,11 @@ $(STAMP): pyproject.toml | $(PY)
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test,cluster]"
+	$(PY) -m pip install --quiet -e ".[test,viz,cluster]"
+	touch $@ $(STAMP) $(VIZ_STAMP)
+
+$(VIZ_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[viz]"
 	touch $@ $(STAMP)
 
 demo: $(STAMP)
@@ -27,6 +33,10 @@ test: $(TEST_STAMP)
 
 test-slow: $(TEST_STAMP)
 	$(PY) -m pytest -m slow
+
+# the classroom app on http://127.0.0.1:8765 (`make viz SCENARIO=scenarios/levers/points.toml`)
+viz: $(VIZ_STAMP)
+	$(PY) -m sim viz $(SCENARIO)
 
 bench: $(STAMP)
 	$(PY) experiments/benchmark.py

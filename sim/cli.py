@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("sim.commands.validate", "check scenario files; exit 2 with one line per problem"),
     "sweep": ("sim.commands.sweep", "run or resume a sweep file (experiments/*.toml) into a result store"),
     "compare": ("sim.commands.compare", "run the same replications of several scenarios into a result store"),
+    "viz": ("sim.commands.viz", "serve the classroom app in a browser (127.0.0.1:8765 by default)"),
 }
 
 

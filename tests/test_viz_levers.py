@@ -1,0 +1,79 @@
+"""The app's levers: budget shares stay a valid split, only moved levers become overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.loading import load_scenario
+from sim.scenario import MatchingScope
+from sim.viz.levers import SPLIT_LEVERS, build_scenario, lever_overrides, list_scenarios, read_levers, rescale_split, settings_for
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def baseline_settings():  # noqa: ANN201
+    return settings_for(SCENARIOS, "baseline.toml")
+
+
+def test_rescale_split_keeps_the_others_proportions_and_sums_to_one() -> None:
+    values = {"split_stations": 0.4, "split_demonstration": 0.4, "split_hub_awards": 0.1,
+              "split_purchased_services": 0.1, "split_fund_seed": 0.0}
+    result = rescale_split(values, "split_stations", 0.7)
+    assert result["split_stations"] == 0.7
+    assert result["split_demonstration"] == pytest.approx(0.2)
+    assert result["split_hub_awards"] == pytest.approx(0.05)
+    assert result["split_purchased_services"] == pytest.approx(0.05)
+    assert result["split_fund_seed"] == 0.0
+    assert abs(sum(result[name] for name in SPLIT_LEVERS) - 1.0) <= 1e-12
+
+
+def test_rescale_split_spreads_evenly_when_the_others_are_all_zero() -> None:
+    values = dict.fromkeys(SPLIT_LEVERS, 0.0) | {"split_stations": 1.0}
+    result = rescale_split(values, "split_stations", 0.6)
+    assert [result[name] for name in SPLIT_LEVERS[1:]] == pytest.approx([0.1] * 4)
+
+
+def test_levers_start_where_the_file_puts_them() -> None:
+    values = read_levers(load_scenario(SCENARIOS / "levers" / "platform.toml"))
+    assert values["platform_matching"] is True
+    assert values["online_reporting"] is False
+    assert values["split_stations"] == 0.44
+
+
+def test_only_moved_levers_become_overrides(baseline_settings) -> None:  # noqa: ANN001
+    scenario = load_scenario(baseline_settings.path)
+    assert lever_overrides(scenario, baseline_settings.values) == {}
+    moved = baseline_settings.with_value("online_reporting", True).with_value("representatives", True)
+    assert lever_overrides(scenario, moved.values) == {
+        "linkage.online_reporting": True,
+        "linkage.discovery.contact_interval_days": 7,
+        "linkage.discovery.visit_interval_days": 30,
+        "linkage.discovery.meeting_interval_days": 90,
+    }
+
+
+def test_moved_levers_build_a_valid_scenario(baseline_settings) -> None:  # noqa: ANN001
+    moved = (baseline_settings.with_value("split_purchased_services", 0.3).with_value("platform_matching", True)
+             .with_value("budget_percent", 150.0).with_value("fund_matching_ratio", 1.5))
+    scenario, overrides = build_scenario(moved)
+    assert scenario.budget.split_purchased_services == 0.3
+    assert scenario.budget.total_yuan == 900_000.0
+    assert scenario.linkage.matching_scope == MatchingScope.PLATFORM
+    assert scenario.linkage.fund_matching_ratio == 1.5
+    assert set(overrides) >= {f"budget.{name}" for name in SPLIT_LEVERS}
+
+
+def test_scenario_list_holds_every_toml_file_but_targets(tmp_path: Path) -> None:
+    for name in ("b.toml", "a/x.toml", "targets/t.toml", "notes.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    assert list_scenarios(tmp_path) == ["a/x.toml", "b.toml"]
+
+
+def test_shipped_scenarios_are_listed() -> None:
+    files = list_scenarios(SCENARIOS)
+    assert "baseline.toml" in files and "levers/points.toml" in files
+    assert not any(name.startswith("targets/") for name in files)
