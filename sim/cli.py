@@ -17,6 +17,7 @@ from sim.errors import ScenarioError
 COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("sim.commands.run", "run one scenario and print its KPIs"),
     "validate": ("sim.commands.validate", "check scenario files; exit 2 with one line per problem"),
+    "calibrate": ("sim.commands.calibrate", "fit free parameters to observed patterns, or --check a scenario against them"),
 }
 
 
