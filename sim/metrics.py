@@ -104,6 +104,7 @@ def calibration_kpis(model: FiveSocietyModel) -> dict[str, float]:
         "volunteer_attrition_per_year": float(1.0 - np.exp(-quits / volunteer_days * 365.0)) if volunteer_days else 0.0,
         "volunteer_stock_ratio": float(np.count_nonzero(pool.view("active"))) / initial if initial else 0.0,
         "volunteers_per_community": float(np.count_nonzero(pool.view("active"))) / len(model.committees),
+        "activities_per_community_year": model.activities_held / len(model.committees) * 365.0 / days,
         "elderly_care_needs_per_elderly_year": float(np.count_nonzero(care)) / max(1, np.count_nonzero(elderly)) * 365.0 / days,
         "hardship_residents_helped": float(helped.size),
         "hardship_reach_share": helped.size / max(1, int(np.count_nonzero(population.hardship))),
