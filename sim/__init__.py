@@ -14,7 +14,7 @@ from sim.scenario import Scenario
 
 __version__ = "0.1.0"
 
-__all__ = ["Scenario", "ScenarioError", "__version__", "load_scenario", "run_scenario", "simulate"]
+__all__ = ["Scenario", "ScenarioError", "__version__", "load_results", "load_scenario", "run_scenario", "simulate"]
 
 
 def run_scenario(scenario, seed=0, overrides=None, days=None):  # noqa: ANN001, ANN201 - thin re-export
@@ -29,3 +29,10 @@ def simulate(scenario, seed=None, days=None):  # noqa: ANN001, ANN201 - thin re-
     from sim.run import simulate as _simulate
 
     return _simulate(scenario, seed=seed, days=days)
+
+
+def load_results(directory):  # noqa: ANN001, ANN201 - lazy re-export (pandas loads only here)
+    """One row per stored run of a result folder, as a pandas DataFrame (see ``sim.experiment``)."""
+    from sim.experiment.results import load_results as _load
+
+    return _load(directory)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.needs import DEFAULTS, NEED_TYPES, Group, NeedTable, State
+from sim.needs import DEFAULTS, NEED_TYPES, NeedTable, State
 from sim.population import Population
 from sim.rng import Streams
 from sim.scenario import Scenario
@@ -96,5 +96,3 @@ class Arrivals:
             listed=listed[resident],
         )
 
-
-__all__ = ["Arrivals", "NeedParameters", "Group"]

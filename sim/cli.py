@@ -18,6 +18,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("sim.commands.run", "run one scenario and print its KPIs"),
     "validate": ("sim.commands.validate", "check scenario files; exit 2 with one line per problem"),
     "calibrate": ("sim.commands.calibrate", "fit free parameters to observed patterns, or --check a scenario against them"),
+    "sweep": ("sim.commands.sweep", "run or resume a sweep file (experiments/*.toml) into a result store"),
+    "compare": ("sim.commands.compare", "run the same replications of several scenarios into a result store"),
 }
 
 

@@ -8,11 +8,11 @@ KPI_LABELS: dict[str, tuple[str, str, str]] = {
     "needs_met": ("Needs met", "已满足需求", "needs"),
     "needs_unmet": ("Needs closed unmet", "未满足需求", "needs"),
     "needs_pending": ("Needs still open", "仍在处理的需求", "needs"),
-    "coverage": ("Coverage of needs", "需求覆盖率", "share"),
-    "coverage_elderly": ("Coverage, elderly", "覆盖率（老年人）", "share"),
-    "coverage_disabled": ("Coverage, disabled", "覆盖率（残疾人）", "share"),
-    "coverage_children": ("Coverage, children", "覆盖率（儿童）", "share"),
-    "coverage_hardship": ("Coverage, hardship households", "覆盖率（困难家庭）", "share"),
+    "coverage": ("Coverage", "需求覆盖率", "share"),
+    "coverage_elderly": ("Elderly coverage", "老年人需求覆盖率", "share"),
+    "coverage_disabled": ("Disabled coverage", "残疾人需求覆盖率", "share"),
+    "coverage_children": ("Child coverage", "儿童需求覆盖率", "share"),
+    "coverage_hardship": ("Hardship coverage", "困难家庭需求覆盖率", "share"),
     "hidden_needs": ("Hidden needs", "隐性需求", "needs"),
     "hidden_discovered": ("Hidden needs discovered", "被发现的隐性需求", "needs"),
     "mean_days_to_service": ("Mean days to service", "平均等待天数", "days"),
@@ -35,6 +35,11 @@ UNIT_ZH = {
     "needs": "个", "share": "", "days": "天", "people": "人", "hours": "小时", "activities": "场",
     "person-times": "人次", "yuan": "元", "ratio": "", "index": "", "0-1": "",
 }
+
+
+# KPIs where a lower value is better (all others: higher is better, or neutral counts)
+LOWER_IS_BETTER = {"needs_unmet", "needs_pending", "mean_days_to_service", "cost_per_need_met_yuan", "unmet_gini",
+                   "government_spent_yuan"}
 
 
 def label(key: str, lang: str = "en") -> str:

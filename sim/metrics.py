@@ -68,7 +68,7 @@ def kpis(model: FiveSocietyModel) -> dict[str, float]:
         "person_times_served": float(model.person_times_served + met - tally.by_provider["programme"] + model.list_visits),
         "charity_raised_yuan": cash["charity_raised_yuan"],
         "government_spent_yuan": cash["government_spent_yuan"],
-        "leverage": cash["charity_raised_yuan"] / cash["government_spent_yuan"] if cash["government_spent_yuan"] else 0.0,
+        "leverage": cash["charity_raised_yuan"] / cash["government_spent_yuan"] if cash["government_spent_yuan"] >= 1.0 else 0.0,
         "cost_per_need_met_yuan": served_total / met if met else 0.0,
         "unmet_gini": gini(model.unmet_by_compound / compound_residents),
         "satisfaction_mean": float(satisfied.mean()) if satisfied.size else 0.5,

@@ -39,8 +39,6 @@ class State(IntEnum):
     UNMET = 4
 
 
-OPEN_STATES = (State.UNREPORTED, State.WAITING, State.IN_SERVICE)
-
 
 class Provider(IntFlag):
     """Kinds of provider a need type may be served by."""

@@ -22,7 +22,10 @@ class Strict(BaseModel):
 
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNeg = Annotated[float, Field(ge=0.0)]
+NonNeg = Annotated[float, Field(ge=0.0, le=1e9)]
+RatePerYear = Annotated[float, Field(ge=0.0, le=365.0)]
+Hours = Annotated[float, Field(ge=0.0, le=1000.0)]
+Yuan = Annotated[float, Field(ge=0.0, le=1e8)]
 
 
 class SpreadRule(str, Enum):
@@ -90,11 +93,11 @@ class Community(Strict):
 class NeedParams(Strict):
     """Arrival and service parameters of one need type; omitted keys keep the type's defaults."""
 
-    rate_child_per_year: NonNeg | None = Field(None, description="[assumed] needs per child-year")
-    rate_working_per_year: NonNeg | None = Field(None, description="[assumed] needs per working-age resident-year")
-    rate_elderly_per_year: NonNeg | None = Field(None, description="[lit: 5-6% new care need a year over 65] needs per elderly resident-year")
-    hours_mean: NonNeg | None = Field(None, description="[assumed] mean hours of work to serve one need")
-    yuan_mean: NonNeg | None = Field(None, description="[assumed] mean yuan to relieve one need (material hardship)")
+    rate_child_per_year: RatePerYear | None = Field(None, description="[assumed] needs per child-year")
+    rate_working_per_year: RatePerYear | None = Field(None, description="[assumed] needs per working-age resident-year")
+    rate_elderly_per_year: RatePerYear | None = Field(None, description="[lit: 5-6% new care need a year over 65] needs per elderly resident-year")
+    hours_mean: Hours | None = Field(None, description="[assumed] mean hours of work to serve one need")
+    yuan_mean: Yuan | None = Field(None, description="[assumed] mean yuan to relieve one need (material hardship)")
     patience_days: Annotated[int, Field(ge=1, le=3650)] | None = Field(None, description="[assumed] days a need waits before it is closed unmet")
     hidden_share: Share | None = Field(None, description="[assumed] share of needs the resident does not report")
     severe_share: Share | None = Field(None, description="[assumed] share of needs that are complex and need a social worker")
@@ -139,7 +142,7 @@ class SocialWorkers(Strict):
     casework_share: Share = Field(0.6, description="[assumed] share of hours for case work")
     outreach_share: Share = Field(0.2, description="[assumed] share of hours for outreach (discovery); the rest supervises volunteers")
     volunteers_per_supervision_hour: float = Field(5.0, gt=0.0, le=100.0, description="[assumed] volunteers one weekly hour supervises")
-    base_workers: NonNeg = Field(0.0, description="[assumed] workers per community paid outside the modelled budget")
+    base_workers: float = Field(0.0, ge=0.0, le=1000.0, description="[assumed] workers per community paid outside the modelled budget")
 
 
 class Organizations(Strict):
@@ -151,6 +154,7 @@ class Organizations(Strict):
     base_places: int = Field(10, ge=0, le=10_000, description="[assumed] places per session without modelled funding")
     regular_occupancy: Share = Field(0.7, description="[assumed] share of places taken by regular attendees without a recorded need")
     session_staff_hours: float = Field(2.0, ge=0.0, le=24.0, description="[assumed] organisation staff hours per programme session")
+    session_volunteer_hours: float = Field(4.0, ge=0.0, le=200.0, description="[seed: Donglanwan volunteer market] volunteer helper hours per session, from the community's volunteers")
 
 
 class Giving(Strict):

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import tomllib
+from typing import Any
+
+from sim.errors import ScenarioError
 
 
 def positive_int(text: str) -> int:
@@ -23,3 +27,25 @@ def _bounded_int(text: str, low: int) -> int:
     if value < low:
         raise argparse.ArgumentTypeError(f"{value} is too small (allowed: >= {low})")
     return value
+
+
+def override_pairs(pairs: list[str]) -> dict[str, Any]:
+    """``["a.b=1", "c=true"]`` -> ``{"a.b": 1, "c": True}``; values are TOML, bare words strings."""
+    overrides, problems = {}, []
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key.strip():
+            problems.append(f"--set {pair}: expected KEY=VALUE (for example budget.total_yuan=800000)")
+            continue
+        overrides[key.strip()] = toml_value(text.strip())
+    if problems:
+        raise ScenarioError(problems)
+    return overrides
+
+
+def toml_value(text: str) -> Any:
+    """A TOML value (number, boolean, string, array); anything else is taken as a bare string."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from sim.errors import ScenarioError
 from sim.loading import load_scenario

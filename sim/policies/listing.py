@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.lifecycle import start_service
-from sim.needs import SEVERE_PROVIDERS, Provider, State
+from sim.needs import Provider, State
 from sim.policies.volunteering import list_reserve_share
 
 if TYPE_CHECKING:
@@ -71,5 +71,3 @@ def _serve_visited(model: FiveSocietyModel, visited: np.ndarray, day: int) -> No
     on_the_spot = waiting[volunteer_can & ~needs.severe[waiting]]
     start_service(model, on_the_spot, Provider.VOLUNTEER, day)
 
-
-__all__ = ["step", "SEVERE_PROVIDERS"]

@@ -1,8 +1,15 @@
-"""Group programmes: sessions open, serve regular attendees and residents with needs, and are counted."""
+"""Group programmes: sessions open, serve regular attendees and residents with needs, and are counted.
+
+Volunteers help at sessions: each session takes ``session_volunteer_hours`` from the banked hours
+of its community's active volunteers (spread in proportion to their banks; less when they have
+less), so running programmes competes with one-to-one orders for volunteer time.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 if TYPE_CHECKING:
     from sim.model import FiveSocietyModel
@@ -23,3 +30,6 @@ def close_sessions(model: FiveSocietyModel, day: int) -> None:
         model.activities_held += 1
         model.person_times_served += regulars + run.served_today
         model.organization_hours += org.session_staff_hours
+        pool = model.volunteers
+        helpers = np.flatnonzero(pool.view("active") & (pool.view("community") == run.community))
+        pool.spend_spread(helpers, org.session_volunteer_hours)

@@ -1,0 +1,33 @@
+"""``python -m sim compare SCENARIO... --replications N [--seed N] [--days N] [--out DIR] ...``."""
+
+from __future__ import annotations
+
+import argparse
+
+from sim.commands.experiment_options import add_executor_arguments, check_scheduler
+from sim.commands.options import non_negative_int, positive_int
+from sim.errors import ScenarioError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``compare``."""
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario TOML files")
+    parser.add_argument("--replications", type=positive_int, required=True,
+                        help="runs per scenario; replication i uses the same seed in every scenario")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="experiment seed (default: 0)")
+    parser.add_argument("--days", type=positive_int, default=None, help="days per run (default: each scenario's)")
+    add_executor_arguments(parser)
+
+
+def execute(args: argparse.Namespace) -> int:
+    """Run (or resume) the comparison; print the result folder."""
+    from sim.experiment import compare
+
+    problem = check_scheduler(args)
+    if problem:
+        raise ScenarioError([problem])
+    out_dir = compare(args.scenarios, args.replications, seed=args.seed, days=args.days, out_dir=args.out,
+                      executor=args.executor, workers=args.workers, scheduler=args.scheduler,
+                      overrides=dict(args.overrides), progress=not args.no_progress)
+    print(out_dir)
+    return 0

@@ -1,0 +1,45 @@
+"""Arguments shared by ``sweep`` and ``compare``: executor, workers, scheduler, output, overrides."""
+
+from __future__ import annotations
+
+import argparse
+import tomllib
+from typing import Any
+
+from sim.commands.options import positive_int
+
+EXECUTORS = ("serial", "process", "dask")
+
+
+def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--executor``, ``--workers``, ``--scheduler``, ``--out``, ``--set``, ``--no-progress``."""
+    parser.add_argument("--executor", choices=EXECUTORS, default="process",
+                        help="where runs execute (default: process)")
+    parser.add_argument("--workers", type=positive_int, default=None,
+                        help="worker processes for process/local dask (default: every core)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDR",
+                        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster on 127.0.0.1)")
+    parser.add_argument("--out", default=None, metavar="DIR",
+                        help="result folder (default: results/<name>-<experiment key>); rerun to resume")
+    parser.add_argument("--set", dest="overrides", action="append", type=override, default=[],
+                        metavar="KEY=VALUE", help="override a scenario key for every run (TOML value; repeatable)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def override(text: str) -> tuple[str, Any]:
+    """``budget.total_yuan=8e5`` -> ``("budget.total_yuan", 800000.0)``; bare words stay strings."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not KEY=VALUE (e.g. budget.total_yuan=8e5)")
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return key.strip(), value
+
+
+def check_scheduler(args: argparse.Namespace) -> str | None:
+    """Problems combining ``--scheduler`` with a non-Dask executor, as a message or None."""
+    if args.scheduler is not None and args.executor != "dask":
+        return f"--scheduler needs --executor dask (got --executor {args.executor})"
+    return None

@@ -1,0 +1,140 @@
+"""Build a comparison report from a result store alone (it never re-runs the model)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import ScenarioError
+from sim.labels import KPI_LABELS
+from sim.report import figures
+from sim.report.render import Report, to_html, to_markdown
+from sim.report.tables import (adequacy, differences, differing_parameters, kpi_intervals, overall, rank,
+                               summary_frame)
+from sim.report.text import overall_sentence, ranking_sentence, sentence, t
+
+DEFAULT_KPIS = ("coverage", "coverage_hardship", "cost_per_need_met_yuan")
+
+
+def build_report(results_dir: str | Path, lang: str = "zh", baseline: str | None = None,
+                 kpis: list[str] | None = None, out_dir: str | Path | None = None) -> Path:
+    """Write report.html, report.md, figures/*.svg and summary.csv; returns the HTML's path."""
+    from sim.experiment import results as store
+
+    results_dir = Path(results_dir)
+    if not (results_dir / "results.sqlite").is_file() and not any(results_dir.glob("*.sqlite")):
+        raise ScenarioError([f"{results_dir}: no result store here (run `python -m sim compare` or `sweep` first)"])
+    runs = store.load_results(results_dir)
+    ok = runs[runs["status"] == "ok"]
+    if ok.empty:
+        raise ScenarioError([f"{results_dir}: no finished runs to report on"])
+    scenarios = store.load_scenarios(results_dir)
+    options = _options(scenarios, ok)
+    base = _baseline(baseline, options, scenarios, results_dir)
+    chosen = _chosen(kpis, ok)
+    report = _assemble(results_dir, store, runs, ok, scenarios, options, base, chosen, lang)
+    out = Path(out_dir) if out_dir else results_dir / f"report-{lang}"
+    return write(report, summary_frame(report.intervals, report.diffs, options, report.kpis, base), out)
+
+
+def _options(scenarios: pd.DataFrame, ok: pd.DataFrame) -> list[str]:
+    order = list(dict.fromkeys(scenarios["scenario"]))
+    return [o for o in order if o in set(ok["scenario"])]
+
+
+def _baseline(requested: str | None, options: list[str], scenarios: pd.DataFrame, where: Path) -> str:
+    if requested is None:
+        return options[0]
+    stem = Path(requested).stem
+    for option, source in zip(scenarios["scenario"], scenarios["source_path"]):
+        if requested in (option, source) or stem in (option, Path(str(source)).stem):
+            if option in options:
+                return option
+    raise ScenarioError([f"--baseline: {requested} is not one of the compared scenarios (allowed: {', '.join(options)})"])
+
+
+def _chosen(kpis: list[str] | None, ok: pd.DataFrame) -> list[str]:
+    chosen = list(kpis or DEFAULT_KPIS)
+    unknown = [k for k in chosen if k not in ok.columns]
+    if unknown:
+        allowed = ", ".join(k for k in KPI_LABELS if k in ok.columns)
+        raise ScenarioError([f"--kpi: {k} is not a stored KPI (allowed: {allowed})" for k in unknown])
+    return chosen
+
+
+def _assemble(results_dir: Path, store, runs: pd.DataFrame, ok: pd.DataFrame, scenarios: pd.DataFrame,  # noqa: ANN001
+              options: list[str], base: str, chosen: list[str], lang: str) -> Report:
+    first = scenarios.drop_duplicates("scenario").set_index("scenario")
+    names = _names(first, options)
+    main = list(dict.fromkeys([*chosen, *(k for k in KPI_LABELS if k in ok.columns)]))
+    intervals = kpi_intervals(ok, options, main)
+    diffs = differences(ok, options, base, main)
+    summary = _summary(intervals, diffs, options, names, base, chosen, lang)
+    ok_ids = set(ok["run_id"])
+    figs = {
+        "series": figures.series_bands(store.load_series(results_dir, list(figures.SERIES_KPIS)).query("run_id in @ok_ids"), names, lang),
+        "groups": figures.coverage_by_group(ok, names, lang),
+        "equity": figures.equity(store.load_communities(results_dir).query("run_id in @ok_ids"), names, lang),
+        "map": figures.unmet_maps(_mean_maps(results_dir, store, ok, options), names, lang),
+        "money": figures.money(ok, names, lang),
+    }
+    return Report(lang, options, names, base, main, chosen, summary,
+                  differing_parameters({o: first.loc[o, "resolved"] for o in options}), intervals, diffs,
+                  [adequacy(ok, options, k, intervals) for k in chosen], figs, _metadata(results_dir, store, runs, ok, first, options, lang))
+
+
+def _names(first: pd.DataFrame, options: list[str]) -> dict[str, str]:
+    names = {o: str(first.loc[o, "name"]) for o in options}
+    if len(set(names.values())) < len(names):
+        return {o: f"{names[o]} ({o})" for o in options}
+    return names
+
+
+def _summary(intervals, diffs, options, names, base, chosen, lang) -> list[str]:  # noqa: ANN001
+    lines = [overall_sentence([names[o] for o in overall(intervals, options, chosen)], chosen, lang)]
+    lines += [ranking_sentence(k, [(names[o], v) for o, v in rank(intervals, options, k)], lang) for k in chosen]
+    clear = [(o, k, d) for (o, k), d in diffs.items() if k in chosen and math.isfinite(d.low) and (d.low > 0 or d.high < 0)]
+    lines += [sentence(names[o], names[base], k, d, lang) for o, k, d in clear]
+    return lines
+
+
+def _mean_maps(results_dir: Path, store, ok: pd.DataFrame, options: list[str]) -> dict[str, np.ndarray]:  # noqa: ANN001
+    maps = {}
+    for option in options:
+        grids = [store.load_unmet_map(results_dir, run_id) for run_id in ok.loc[ok["scenario"] == option, "run_id"]]
+        maps[option] = np.mean(grids, axis=0)
+    return maps
+
+
+def _metadata(results_dir, store, runs, ok, first, options, lang) -> list[tuple[str, str]]:  # noqa: ANN001
+    meta = store.load_metadata(results_dir)
+    last = meta.iloc[-1] if len(meta) else {}
+    seeds = sorted(set(ok["seed"].tolist()))
+    failed = int((runs["status"] != "ok").sum())
+    return [
+        (t("meta_version", lang), str(last.get("package_version", "?"))),
+        (t("meta_git", lang), str(last.get("git_hash", "") or "-")),
+        (t("meta_date", lang), dt.date.today().isoformat()),
+        (t("meta_runs", lang), f"{len(ok)} / {failed}" + (f" ({t('failed_note', lang)})" if failed else "")),
+        (t("meta_replications", lang), ", ".join(f"{o}: {int((ok['scenario'] == o).sum())}" for o in options)),
+        (t("meta_seeds", lang), ", ".join(map(str, seeds[:20])) + (" ..." if len(seeds) > 20 else "")),
+        (t("meta_hashes", lang), ", ".join(f"{o}: {first.loc[o, 'scenario_hash']}" for o in options)),
+        (t("meta_source", lang), str(results_dir)),
+    ]
+
+
+def write(report: Report, summary: pd.DataFrame, out: Path) -> Path:
+    """Write the report's files into ``out``."""
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    for key, svg in report.figures.items():
+        (out / "figures" / f"{key}.svg").write_text(svg, encoding="utf-8")
+        report.figure_files[key] = f"figures/{key}.svg"
+    summary.to_csv(out / "summary.csv", index=False, float_format="%.10g")
+    (out / "report.md").write_text(to_markdown(report), encoding="utf-8")
+    path = out / "report.html"
+    path.write_text(to_html(report), encoding="utf-8")
+    return path

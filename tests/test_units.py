@@ -1,0 +1,111 @@
+"""Unit tests of the small building blocks: streams, layout, tables, pools, funding periods, metrics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.agents.fund import CommunityFund
+from sim.agents.organization import ProgrammeRun
+from sim.agents.pools import HoursPool
+from sim.metrics import gini
+from sim.needs import NeedTable, State
+from sim.policies.discovery import impulse
+from sim.policies.funding import period_of, period_start
+from sim.rng import STREAMS, Streams
+from sim.run import scenario_hash
+from sim.world import block_side_cells, build_layout, compound_rects
+
+from .conftest import small
+
+
+def test_streams_are_independent_and_reproducible() -> None:
+    a, b = Streams(7), Streams(7)
+    assert a.arrivals.random() == b.arrivals.random()
+    a.giving.random(1000)  # drawing from one stream leaves the others untouched
+    assert a.discovery.random() == b.discovery.random()
+    assert Streams(7).arrivals.random() != Streams(8).arrivals.random()
+    assert len({Streams(7).__getattr__(name).random() for name in STREAMS}) == len(STREAMS)
+    with pytest.raises(AttributeError, match="no random stream named 'weather'"):
+        Streams(1).weather  # noqa: B018
+
+
+def test_layout_places_blocks_without_overlap() -> None:
+    scenario = small({"communities.b.area_km2": 2.0, "communities.c.area_km2": 0.5})
+    layout = build_layout(scenario)
+    assert len(layout.blocks) == 3
+    covered = np.zeros((layout.height, layout.width), dtype=int)
+    for block in layout.blocks:
+        x0, y0, w, h = block.rect
+        covered[y0:y0 + h, x0:x0 + w] += 1
+        assert x0 <= block.service_point[0] < x0 + w and y0 <= block.service_point[1] < y0 + h
+    assert covered.max() == 1
+    assert block_side_cells(1.0, 50.0) == 20 and block_side_cells(0.0001, 50.0) == 3
+
+
+def test_compounds_stay_inside_their_block() -> None:
+    for count in (1, 5, 8, 30):
+        for x, y, w, h in compound_rects((10, 20, 12, 9), count):
+            assert 10 <= x and x + w <= 22 and 20 <= y and y + h <= 29
+
+
+def test_need_table_grows_and_prunes() -> None:
+    table = NeedTable(capacity=2)
+    ids = table.append(resident=np.arange(5), state=np.full(5, State.WAITING))
+    assert ids.tolist() == [0, 1, 2, 3, 4] and table.size == 5
+    assert table.match_day[:5].tolist() == [-1] * 5
+    table.close(np.array([1, 3]), State.MET, day=2)
+    table.prune()
+    assert table.open_ids.tolist() == [0, 2, 4] and table.count(State.MET) == 2
+
+
+def test_hours_pool_banks_are_capped_and_audited() -> None:
+    pool = HoursPool()
+    [slot] = pool.add(1, refill_per_week=7.0, hours_per_week=7.0)
+    for _ in range(30):
+        pool.refill()
+    assert pool.bank[slot] == pytest.approx(7.0)  # one week's worth at most
+    pool.spend(slot, 5.0)
+    assert pool.audit()
+    pool.given[slot] += 100.0
+    assert not pool.audit()
+
+
+def test_fund_matches_from_reserve_only() -> None:
+    import mesa
+
+    fund = CommunityFund(mesa.Model(seed=1), community=0)
+    fund.deposit_seed(100.0, matching=True)
+    assert fund.donate(80.0, 20.0, ratio=1.0) == 80.0
+    assert fund.donate(50.0, 0.0, ratio=1.0) == 20.0  # the reserve runs out
+    assert fund.balance_yuan == pytest.approx(80 + 20 + 80 + 50 + 20)
+    assert not fund.grant(1e6) and fund.grant(100.0)
+
+
+def test_programme_sessions_spread_over_the_week() -> None:
+    run = ProgrammeRun("market", 0, (7,), 10.0, 1.0, (0, 0))
+    assert sum(run.has_session(day) for day in range(70)) == 10
+    run.sessions_per_week = 3.0
+    assert sum(run.has_session(day) for day in range(70)) == 30
+    assert run.need_places(0.7) == 3
+
+
+def test_funding_periods_are_quarters() -> None:
+    assert [period_start(q) for q in range(5)] == [0, 92, 183, 274, 365]
+    assert period_of(91) == 0 and period_of(92) == 1 and period_of(364) == 3 and period_of(365) == 4
+
+
+def test_impulse_gives_its_probability() -> None:
+    assert 1 - np.exp(-impulse(0.4)) == pytest.approx(0.4)
+    assert np.isfinite(impulse(1.0))
+
+
+def test_gini() -> None:
+    assert gini(np.array([1.0, 1.0, 1.0])) == pytest.approx(0.0)
+    assert gini(np.array([0.0, 0.0, 0.0, 4.0])) == pytest.approx(0.75)
+    assert gini(np.array([])) == 0.0
+
+
+def test_scenario_hash_is_stable_and_sensitive() -> None:
+    assert scenario_hash(small()) == scenario_hash(small())
+    assert scenario_hash(small()) != scenario_hash(small({"linkage.points_enabled": True}))
