@@ -82,9 +82,6 @@ def kpis(model: FiveSocietyModel) -> dict[str, float]:
     return result
 
 
-DAYS_PER_MONTH = 365.0 / 12.0
-
-
 def calibration_kpis(model: FiveSocietyModel) -> dict[str, float]:
     """Ratios the source documents and the literature report (scenarios/targets/, docs/calibration.md)."""
     pool, needs, population = model.volunteers, model.needs, model.population
@@ -100,7 +97,7 @@ def calibration_kpis(model: FiveSocietyModel) -> dict[str, float]:
     cash = money(model)
     return {
         "person_times_per_activity": model.person_times_served / model.activities_held if model.activities_held else 0.0,
-        "volunteer_hours_per_active_month": float(pool.view("given").sum() + model.patrol_hours) / volunteer_days * DAYS_PER_MONTH if volunteer_days else 0.0,
+        "volunteer_hours_per_active_month": float(pool.view("given").sum() + model.patrol_hours) / volunteer_days * (365.0 / 12.0) if volunteer_days else 0.0,
         "volunteer_attrition_per_year": float(1.0 - np.exp(-quits / volunteer_days * 365.0)) if volunteer_days else 0.0,
         "volunteer_stock_ratio": float(np.count_nonzero(pool.view("active"))) / initial if initial else 0.0,
         "volunteers_per_community": float(np.count_nonzero(pool.view("active"))) / len(model.committees),
