@@ -17,6 +17,7 @@ from sim.errors import ScenarioError
 COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("sim.commands.run", "run one scenario and print its KPIs"),
     "validate": ("sim.commands.validate", "check scenario files; exit 2 with one line per problem"),
+    "calibrate": ("sim.commands.calibrate", "fit free parameters to observed patterns, or --check a scenario against them"),
     "sweep": ("sim.commands.sweep", "run or resume a sweep file (experiments/*.toml) into a result store"),
     "compare": ("sim.commands.compare", "run the same replications of several scenarios into a result store"),
     "viz": ("sim.commands.viz", "serve the classroom app in a browser (127.0.0.1:8765 by default)"),

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.needs import State
+from sim.needs import NEED_TYPES, Group, NeedType, State
 
 if TYPE_CHECKING:
     from sim.model import FiveSocietyModel
@@ -77,8 +77,36 @@ def kpis(model: FiveSocietyModel) -> dict[str, float]:
         "list_visits": float(model.list_visits),
         **{f"needs_met_by_{name}": float(count) for name, count in tally.by_provider.items()},
         **{k: v for k, v in cash.items() if k not in ("government_spent_yuan", "charity_raised_yuan")},
+        **calibration_kpis(model),
     }
     return result
+
+
+def calibration_kpis(model: FiveSocietyModel) -> dict[str, float]:
+    """Ratios the source documents and the literature report (scenarios/targets/, docs/calibration.md)."""
+    pool, needs, population = model.volunteers, model.needs, model.population
+    days = max(model.steps, 1)
+    left = pool.view("left_day")
+    volunteer_days = float((np.where(left >= 0, left, days) - pool.view("joined_day")).sum())
+    quits = float(np.count_nonzero(~pool.view("active")))
+    elderly = population.group == Group.ELDERLY
+    care = (needs.view("type") == NEED_TYPES.index(NeedType.ELDERLY_CARE)) & elderly[needs.view("resident")]
+    met = needs.view("state") == State.MET
+    helped = np.unique(needs.view("resident")[met & population.hardship[needs.view("resident")]])
+    initial = np.count_nonzero(pool.view("initial"))
+    cash = money(model)
+    return {
+        "person_times_per_activity": model.person_times_served / model.activities_held if model.activities_held else 0.0,
+        "volunteer_hours_per_active_month": float(pool.view("given").sum() + model.patrol_hours) / volunteer_days * (365.0 / 12.0) if volunteer_days else 0.0,
+        "volunteer_attrition_per_year": float(1.0 - np.exp(-quits / volunteer_days * 365.0)) if volunteer_days else 0.0,
+        "volunteer_stock_ratio": float(np.count_nonzero(pool.view("active"))) / initial if initial else 0.0,
+        "volunteers_per_community": float(np.count_nonzero(pool.view("active"))) / len(model.committees),
+        "activities_per_community_year": model.activities_held / len(model.committees) * 365.0 / days,
+        "elderly_care_needs_per_elderly_year": float(np.count_nonzero(care)) / max(1, np.count_nonzero(elderly)) * 365.0 / days,
+        "hardship_residents_helped": float(helped.size),
+        "hardship_reach_share": helped.size / max(1, int(np.count_nonzero(population.hardship))),
+        "charity_money_yuan": cash["charity_raised_yuan"] - cash["charity_goods_yuan"],
+    }
 
 
 def invariants(model: FiveSocietyModel) -> dict[str, bool]:
