@@ -31,6 +31,22 @@ KPI_LABELS: dict[str, tuple[str, str, str]] = {
     "satisfaction_mean": ("Mean satisfaction of residents with needs", "有需求居民的平均满意度", "0-1"),
 }
 
+# daily series that are not final KPIs
+SERIES_LABELS: dict[str, tuple[str, str, str]] = {
+    "needs_waiting": ("Needs waiting for a provider", "等待服务的需求", "needs"),
+    "needs_unreported": ("Needs not yet known", "尚未发现的需求", "needs"),
+    "needs_in_service": ("Needs being served", "正在服务的需求", "needs"),
+    "fund_balance_yuan": ("Community fund balance", "社区基金余额", "yuan"),
+}
+
+# KPIs compared between options (counts that common random numbers keep equal are left out)
+DECISION_KPIS = (
+    "coverage", "coverage_elderly", "coverage_disabled", "coverage_children", "coverage_hardship",
+    "hidden_discovered", "mean_days_to_service", "volunteers_active", "volunteer_retention", "volunteer_hours",
+    "person_times_served", "charity_raised_yuan", "government_spent_yuan", "leverage", "cost_per_need_met_yuan",
+    "unmet_gini", "satisfaction_mean",
+)
+
 UNIT_ZH = {
     "needs": "个", "share": "", "days": "天", "people": "人", "hours": "小时", "activities": "场",
     "person-times": "人次", "yuan": "元", "ratio": "", "index": "", "0-1": "",
@@ -44,7 +60,7 @@ LOWER_IS_BETTER = {"needs_unmet", "needs_pending", "mean_days_to_service", "cost
 
 def label(key: str, lang: str = "en") -> str:
     """The display name of a KPI (the key itself when it has none)."""
-    names = KPI_LABELS.get(key)
+    names = KPI_LABELS.get(key) or SERIES_LABELS.get(key)
     if names is None:
         return key
     return names[1] if lang == "zh" else names[0]

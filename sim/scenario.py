@@ -243,6 +243,7 @@ class Scenario(Strict):
     """A whole scenario file."""
 
     name: str = Field("unnamed", min_length=1, max_length=200, description="short name shown in reports")
+    name_zh: str = Field("", max_length=200, description="Chinese name shown in Chinese reports (default: `name`)")
     description: str = Field("", max_length=10_000, description="what the scenario encodes")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="root of every random stream")
     days: int = Field(365, ge=1, le=36_500, description="days to simulate (one step is one day)")

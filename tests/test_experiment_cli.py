@@ -94,7 +94,9 @@ def test_compare_runs_paired_replications_and_reports_where(tmp_path: Path, caps
     argv = ["compare", str(BASELINE), str(lever), "--replications", "2", "--days", "10", "--seed", "3",
             "--executor", "serial", "--out", str(out), "--set", "communities.baseline.residents=300", "--no-progress"]
     assert main(argv) == 0
-    assert capsys.readouterr().out.strip() == str(out)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines == [f"results: {out}", f"report: {out / 'report-zh' / 'report.html'}"]
+    assert (out / "report-zh" / "report.html").is_file()
     frame = load_results(out)
     assert sorted(frame.scenario.unique()) == ["Baseline community", "Online"]
     seeds = frame.groupby("scenario").seed.apply(list)

@@ -1,4 +1,4 @@
-"""``python -m sim compare SCENARIO... --replications N [--seed N] [--days N] [--out DIR] ...``."""
+"""``python -m sim compare SCENARIO... --replications N [--baseline S] [--lang zh|en] [--out DIR] ...``: runs, then the report."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 
 from sim.commands.experiment_options import add_executor_arguments, check_scheduler
 from sim.commands.options import non_negative_int, positive_int
+from sim.commands.report import add_report_arguments
 from sim.errors import ScenarioError
 
 
@@ -17,6 +18,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=non_negative_int, default=0, help="experiment seed (default: 0)")
     parser.add_argument("--days", type=positive_int, default=None, help="days per run (default: each scenario's)")
     add_executor_arguments(parser)
+    add_report_arguments(parser)
+    parser.add_argument("--no-report", action="store_true", help="only run; build the report later with `report`")
 
 
 def execute(args: argparse.Namespace) -> int:
@@ -29,5 +32,10 @@ def execute(args: argparse.Namespace) -> int:
     out_dir = compare(args.scenarios, args.replications, seed=args.seed, days=args.days, out_dir=args.out,
                       executor=args.executor, workers=args.workers, scheduler=args.scheduler,
                       overrides=dict(args.overrides), progress=not args.no_progress)
-    print(out_dir)
+    print(f"results: {out_dir}")
+    if not args.no_report:
+        from sim.report import build_report
+
+        baseline = args.baseline or args.scenarios[0]
+        print(f"report: {build_report(out_dir, lang=args.lang, baseline=baseline, kpis=args.kpis)}")
     return 0

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim.errors import ScenarioError
-from sim.labels import KPI_LABELS
+from sim.labels import DECISION_KPIS, KPI_LABELS
 from sim.report import figures
 from sim.report.render import Report, to_html, to_markdown
 from sim.report.tables import (adequacy, differences, differing_parameters, kpi_intervals, overall, rank,
                                summary_frame)
-from sim.report.text import overall_sentence, ranking_sentence, sentence, t
+from sim.report.text import is_clear, overall_sentence, ranking_sentence, sentence, t
 
 DEFAULT_KPIS = ("coverage", "coverage_hardship", "cost_per_need_met_yuan")
 
@@ -26,8 +25,7 @@ def build_report(results_dir: str | Path, lang: str = "zh", baseline: str | None
     from sim.experiment import results as store
 
     results_dir = Path(results_dir)
-    if not (results_dir / "results.sqlite").is_file() and not any(results_dir.glob("*.sqlite")):
-        raise ScenarioError([f"{results_dir}: no result store here (run `python -m sim compare` or `sweep` first)"])
+    store.store_path(results_dir)  # ScenarioError when there is no store
     runs = store.load_results(results_dir)
     ok = runs[runs["status"] == "ok"]
     if ok.empty:
@@ -69,10 +67,11 @@ def _chosen(kpis: list[str] | None, ok: pd.DataFrame) -> list[str]:
 def _assemble(results_dir: Path, store, runs: pd.DataFrame, ok: pd.DataFrame, scenarios: pd.DataFrame,  # noqa: ANN001
               options: list[str], base: str, chosen: list[str], lang: str) -> Report:
     first = scenarios.drop_duplicates("scenario").set_index("scenario")
-    names = _names(first, options)
+    names = _names(first, options, lang)
     main = list(dict.fromkeys([*chosen, *(k for k in KPI_LABELS if k in ok.columns)]))
     intervals = kpi_intervals(ok, options, main)
-    diffs = differences(ok, options, base, main)
+    compared = list(dict.fromkeys([*chosen, *(k for k in DECISION_KPIS if k in ok.columns)]))
+    diffs = differences(ok, options, base, compared)
     summary = _summary(intervals, diffs, options, names, base, chosen, lang)
     ok_ids = set(ok["run_id"])
     figs = {
@@ -87,8 +86,9 @@ def _assemble(results_dir: Path, store, runs: pd.DataFrame, ok: pd.DataFrame, sc
                   [adequacy(ok, options, k, intervals) for k in chosen], figs, _metadata(results_dir, store, runs, ok, first, options, lang))
 
 
-def _names(first: pd.DataFrame, options: list[str]) -> dict[str, str]:
-    names = {o: str(first.loc[o, "name"]) for o in options}
+def _names(first: pd.DataFrame, options: list[str], lang: str) -> dict[str, str]:
+    resolved = {o: first.loc[o, "resolved"] for o in options}
+    names = {o: (lang == "zh" and resolved[o].get("name_zh")) or str(first.loc[o, "name"]) for o in options}
     if len(set(names.values())) < len(names):
         return {o: f"{names[o]} ({o})" for o in options}
     return names
@@ -97,7 +97,7 @@ def _names(first: pd.DataFrame, options: list[str]) -> dict[str, str]:
 def _summary(intervals, diffs, options, names, base, chosen, lang) -> list[str]:  # noqa: ANN001
     lines = [overall_sentence([names[o] for o in overall(intervals, options, chosen)], chosen, lang)]
     lines += [ranking_sentence(k, [(names[o], v) for o, v in rank(intervals, options, k)], lang) for k in chosen]
-    clear = [(o, k, d) for (o, k), d in diffs.items() if k in chosen and math.isfinite(d.low) and (d.low > 0 or d.high < 0)]
+    clear = [(o, k, d) for (o, k), d in diffs.items() if k in chosen and is_clear(d)]
     lines += [sentence(names[o], names[base], k, d, lang) for o, k, d in clear]
     return lines
 

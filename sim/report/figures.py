@@ -6,6 +6,7 @@ Each function takes tidy pandas frames (read from the store) and returns the SVG
 from __future__ import annotations
 
 import io
+import logging
 import re
 import warnings
 
@@ -22,6 +23,8 @@ from sim.report.text import t  # noqa: E402
 
 plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "five-society", "font.size": 9,
                      "font.family": ["DejaVu Sans", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "sans-serif"]})
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # CJK fonts are the browser's job
+warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
 COLOURS = plt.get_cmap("tab10").colors
 SERIES_KPIS = ("coverage", "coverage_hardship", "needs_waiting", "volunteers_active")
 GROUPS = ("all", "elderly", "disabled", "children", "hardship")
@@ -31,9 +34,7 @@ MONEY_KPIS = ("government_spent_yuan", "charity_raised_yuan", "leverage", "cost_
 def to_svg(fig: plt.Figure) -> str:
     """The figure as inline SVG markup (no XML prolog, no metadata block, no external references)."""
     buffer = io.StringIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # missing CJK glyph metrics: the browser draws the text
-        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
@@ -48,9 +49,11 @@ def series_bands(series: pd.DataFrame, names: dict[str, str], lang: str) -> str:
             table = frame.pivot_table(index="day", columns="replication", values="value")
             mean = table.mean(axis=1)
             half = 1.96 * table.std(axis=1, ddof=1).fillna(0.0) / np.sqrt(max(table.shape[1], 1))
-            ax.plot(mean.index, mean.values, color=COLOURS[i % 10], label=names[option], lw=1.2)
-            ax.fill_between(mean.index, mean - half, mean + half, color=COLOURS[i % 10], alpha=0.2, lw=0)
-        ax.set_title(label(kpi, lang))
+            scale = 100.0 if kpi.startswith("coverage") else 1.0
+            ax.plot(mean.index, scale * mean.values, color=COLOURS[i % 10], label=names[option], lw=1.2)
+            ax.fill_between(mean.index, scale * np.maximum(mean - half, 0.0), scale * (mean + half),
+                            color=COLOURS[i % 10], alpha=0.2, lw=0)
+        ax.set_title(label(kpi, lang) + (" (%)" if kpi.startswith("coverage") else ""))
         ax.set_xlabel(t("day", lang))
     axes.flat[0].legend(fontsize=7, loc="lower right")
     fig.tight_layout()

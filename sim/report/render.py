@@ -18,7 +18,7 @@ CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;
 max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
-th:first-child,td:first-child{text-align:left}th{background:#f3f3f3}.better{color:#1a7f37}.worse{color:#b42318}
+th:first-child,td:first-child,td.text,th.text{text-align:left}th{background:#f3f3f3}.better{color:#1a7f37}.worse{color:#b42318}
 figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.4em}figure svg{max-width:100%;height:auto}
 .summary{background:#f6f8fa;border-left:4px solid #0969da;padding:.6em 1em}code{font-size:.85em}
 """
@@ -95,8 +95,8 @@ def _diff_html(report: Report) -> str:
     for (option, kpi), d in report.diffs.items():
         text = f"{amount(kpi, d.mean, lang)} {interval_text(kpi, d.low, d.high)}"
         p = f"{d.p_adjusted:.3g}" if math.isfinite(d.p_adjusted) else "-"
-        rows.append(f"<tr><td>{html.escape(report.names[option])}</td><td>{html.escape(label(kpi, lang))}</td>"
-                    f"<td>{html.escape(text)}</td><td>{p}</td><td>{html.escape(sentence(report.names[option], report.names[report.baseline], kpi, d, lang))}</td></tr>")
+        rows.append(f"<tr><td>{html.escape(report.names[option])}</td><td class=\"text\">{html.escape(label(kpi, lang))}</td>"
+                    f"<td>{html.escape(text)}</td><td>{p}</td><td class=\"text\">{html.escape(sentence(report.names[option], report.names[report.baseline], kpi, d, lang))}</td></tr>")
     head = "".join(f"<th>{t(k, lang)}</th>" for k in ("option", "indicator", "difference", "p_adjusted", "finding"))
     return f"<table id=\"differences\"><tr>{head}</tr>{''.join(rows)}</table>"
 

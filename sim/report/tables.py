@@ -42,7 +42,7 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
 def differing_parameters(resolved: dict[str, dict[str, Any]]) -> pd.DataFrame:
     """Dotted parameters whose resolved values differ between options (rows) by option (columns)."""
     flat = {option: flatten(data) for option, data in resolved.items()}
-    keys = sorted(set().union(*flat.values()) - {"name", "description"})
+    keys = sorted(set().union(*flat.values()) - {"name", "name_zh", "description"})
     rows = {key: [flat[o].get(key, "-") for o in flat] for key in keys if len({repr(flat[o].get(key)) for o in flat}) > 1}
     return pd.DataFrame.from_dict(rows, orient="index", columns=list(flat))
 

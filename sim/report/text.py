@@ -86,6 +86,11 @@ def interval_text(kpi: str, low: float, high: float) -> str:
     return f"[{scale * low:,.{digits}f}, {scale * high:,.{digits}f}]"
 
 
+def is_clear(diff: Difference, alpha: float = 0.05) -> bool:
+    """A difference is reported as clear when its FDR-adjusted p-value is below ``alpha``."""
+    return math.isfinite(diff.p_adjusted) and diff.p_adjusted < alpha and diff.mean != 0.0
+
+
 def better(kpi: str, difference: float) -> bool:
     """Whether a difference is an improvement for the KPI."""
     return difference < 0 if kpi in LOWER_IS_BETTER else difference > 0
@@ -96,7 +101,7 @@ def sentence(option: str, baseline: str, kpi: str, diff: Difference, lang: str) 
     name = label(kpi, lang)
     ci = interval_text(kpi, diff.low, diff.high)
     p = f"{diff.p_adjusted:.3g}" if math.isfinite(diff.p_adjusted) else "-"
-    clear = math.isfinite(diff.low) and (diff.low > 0 or diff.high < 0)
+    clear = is_clear(diff)
     size = amount(kpi, abs(diff.mean), lang)
     if lang == "zh":
         if not clear:
@@ -111,7 +116,8 @@ def sentence(option: str, baseline: str, kpi: str, diff: Difference, lang: str) 
 
 def ranking_sentence(kpi: str, ordered: list[tuple[str, float]], lang: str) -> str:
     """"On hardship coverage: A (62.1%), then B (58.0%), then C (51.2%)." in the best-first order."""
-    parts = [f"{name}（{format_value(kpi, value)}）" if lang == "zh" else f"{name} ({format_value(kpi, value)})" for name, value in ordered]
+    shown = [(name, format_value(kpi, value) + ("" if is_share(kpi) else _unit_suffix(kpi, lang))) for name, value in ordered]
+    parts = [f"{name}（{value}）" if lang == "zh" else f"{name} ({value})" for name, value in shown]
     if lang == "zh":
         return f"{label(kpi, lang)}：" + "，其次".join(parts) + "。"
     return f"On {label(kpi, lang).lower()}: " + ", then ".join(parts) + "."
