@@ -218,9 +218,17 @@ class FiveSocietyModel(mesa.Model):
 
     def supervised_share(self) -> np.ndarray:
         """Share of each community's active volunteers that social workers can supervise."""
+        return self._share_of_volunteers(self.supervision_hours_per_week * self.scenario.social_workers.volunteers_per_supervision_hour)
+
+    def organised_share(self) -> np.ndarray:
+        """Share of each community's active volunteers organised by social workers or hub organisations."""
+        capacity = (self.supervision_hours_per_week * self.scenario.social_workers.volunteers_per_supervision_hour
+                    + self.hub_hours_per_week * self.scenario.volunteers.volunteers_per_coordination_hour)
+        return self._share_of_volunteers(capacity)
+
+    def _share_of_volunteers(self, capacity: np.ndarray) -> np.ndarray:
         pool = self.volunteers
         active = np.bincount(pool.view("community")[pool.view("active")], minlength=len(self.committees))
-        capacity = self.supervision_hours_per_week * self.scenario.social_workers.volunteers_per_supervision_hour
         return np.minimum(1.0, capacity / np.maximum(active, 1))
 
     # -- the day ------------------------------------------------------------------------------

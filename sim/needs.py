@@ -79,15 +79,16 @@ V, SW, PG, PR, F = Provider.VOLUNTEER, Provider.SOCIAL_WORKER, Provider.PROGRAMM
 
 # Rates are needs per resident-year. [lit] new care need among people over 65: about 5-6% a year
 # (elderly_care); everything else is [assumed] and is a calibration target (scenarios/targets/).
+# Hours are whole episodes of help (several visits for care and companionship), not single visits.
 DEFAULTS: dict[NeedType, NeedDefaults] = {
-    NeedType.ELDERLY_CARE: NeedDefaults(0.0, 0.005, 0.055, 3.0, 0.0, 14, 0.35, 0.30, 2, V | SW | PG | PR),
-    NeedType.MEALS: NeedDefaults(0.0, 0.005, 0.25, 1.0, 0.0, 7, 0.20, 0.05, 1, PG | V),
-    NeedType.HEALTH: NeedDefaults(0.05, 0.05, 0.25, 2.0, 0.0, 10, 0.20, 0.20, 1, PR | SW),
-    NeedType.CHILD_CARE: NeedDefaults(0.5, 0.0, 0.0, 2.0, 0.0, 14, 0.10, 0.10, 1, PG | V | PR),
-    NeedType.COMPANIONSHIP: NeedDefaults(0.02, 0.02, 0.3, 2.0, 0.0, 21, 0.50, 0.05, 1, V | PG),
-    NeedType.MEDIATION: NeedDefaults(0.0, 0.03, 0.02, 3.0, 0.0, 14, 0.20, 0.40, 1, SW | PR),
+    NeedType.ELDERLY_CARE: NeedDefaults(0.0, 0.005, 0.055, 8.0, 0.0, 14, 0.35, 0.30, 2, V | SW | PG | PR),
+    NeedType.MEALS: NeedDefaults(0.0, 0.005, 0.25, 2.0, 0.0, 7, 0.20, 0.05, 1, PG | V),
+    NeedType.HEALTH: NeedDefaults(0.05, 0.05, 0.25, 3.0, 0.0, 10, 0.20, 0.20, 1, PR | SW),
+    NeedType.CHILD_CARE: NeedDefaults(0.5, 0.0, 0.0, 3.0, 0.0, 14, 0.10, 0.10, 1, PG | V | PR),
+    NeedType.COMPANIONSHIP: NeedDefaults(0.02, 0.02, 0.3, 4.0, 0.0, 21, 0.50, 0.05, 1, V | PG),
+    NeedType.MEDIATION: NeedDefaults(0.0, 0.03, 0.02, 4.0, 0.0, 14, 0.20, 0.40, 1, SW | PR),
     NeedType.MATERIAL_HARDSHIP: NeedDefaults(1.0, 1.0, 1.5, 0.0, 600.0, 30, 0.50, 0.0, 0, F, hardship_only=True),
-    NeedType.DAILY_LIFE: NeedDefaults(0.02, 0.12, 0.3, 1.0, 0.0, 7, 0.10, 0.0, 0, V | PG),
+    NeedType.DAILY_LIFE: NeedDefaults(0.02, 0.12, 0.3, 1.5, 0.0, 7, 0.10, 0.0, 0, V | PG),
 }
 
 # Which group programme serves which need types.

@@ -133,6 +133,8 @@ class Volunteers(Strict):
     skill_share: Share = Field(0.6, description="[assumed] chance a volunteer has each service skill")
     local_radius_m: float = Field(600.0, gt=0.0, le=50_000.0, description="[assumed] how far a volunteer walks to serve without a platform")
     hours_per_recruit_coordination: float = Field(20.0, gt=0.0, le=1000.0, description="[assumed] hub-organisation hours per volunteer recruited")
+    unorganised_activation: Share = Field(0.4, description="[assumed; seed: social workers organise volunteers] share of pledged hours an unorganised volunteer actually gives")
+    volunteers_per_coordination_hour: float = Field(5.0, ge=0.0, le=100.0, description="[assumed] volunteers one weekly hub-organisation hour organises")
 
 
 class SocialWorkers(Strict):
@@ -214,7 +216,7 @@ class Discovery(Strict):
     meeting_detect_prob: Share = Field(0.15, description="[assumed] chance a meeting surfaces a hidden need")
     outreach_residents_per_hour: float = Field(4.0, ge=0.0, le=100.0, description="[assumed] residents a social-worker outreach hour reaches")
     outreach_detect_prob: Share = Field(0.7, description="[assumed] chance outreach finds a hidden need")
-    walk_in_rate_per_day: float = Field(0.15, ge=0.0, le=10.0, description="[assumed] daily reporting hazard at the service point's door")
+    walk_in_rate_per_day: float = Field(0.3, ge=0.0, le=10.0, description="[assumed] daily reporting hazard at the service point's door")
     walk_in_decay_m: float = Field(800.0, gt=0.0, le=1e5, description="[assumed] distance over which walk-in reporting falls by 1/e")
     online_rate_per_day: float = Field(1.0, ge=0.0, le=10.0, description="[assumed] daily reporting hazard online")
 

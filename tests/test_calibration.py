@@ -63,7 +63,9 @@ def test_fit_recovers_parameters_that_generated_the_targets(small: Path, tmp_pat
 
 def test_fitted_file_extends_the_original_and_reproduces_the_fit(small: Path, tmp_path: Path) -> None:
     targets_path = tmp_path / "t.toml"
-    targets_path.write_text(_targets_text({"person_times_per_activity": 20.0}, tolerance=0.2))
+    observed = _observe(small, {"conversion.yuan_per_place_year": 600.0}, [11, 12])["person_times_per_activity"]
+    targets_path.write_text(_targets_text({"person_times_per_activity": observed}, tolerance=0.1))
+    assert main(["calibrate", str(small), "--targets", str(targets_path), "--check"]) == 1  # the start is off
     out = tmp_path / "fitted.toml"
     assert main([ "calibrate", str(small), "--targets", str(targets_path), "--out", str(out), "--budget", "15"]) == 0
     text = out.read_text()

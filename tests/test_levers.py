@@ -71,6 +71,7 @@ def _two_communities(scope: str) -> dict:
         "communities.baseline.volunteers": 200, "linkage.matching_scope": scope,
         "linkage.online_reporting": True, "volunteers.recruit_rate_per_year": 0.0,
         "budget.split_hub_awards": 0.0, "budget.split_stations": 0.48,  # no recruitment in 'b'
+        "budget.total_yuan": 100_000.0,  # few paid hours: volunteers are what 'b' lacks
     }
 
 
@@ -188,3 +189,20 @@ def test_performance_spreading_rewards_coverage() -> None:
     shares = model.funding.yuan_per_year["stations"]
     assert (coverage[0] > coverage[1]) == (shares[0] > shares[1])
     assert shares[0] != pytest.approx(shares[1])
+
+
+def test_organised_volunteers_give_more_hours() -> None:
+    """Social workers' supervision organises volunteers; organised volunteers give their whole pledge."""
+    busy = {"needs.daily_life.rate_working_per_year": 3.0, "linkage.online_reporting": True,
+            "budget.split_hub_awards": 0.0, "budget.split_stations": 0.48,
+            "social_workers.casework_share": 0.8, "social_workers.outreach_share": 0.2}  # no supervision
+    supervised = {"social_workers.casework_share": 0.4}  # 40% of social workers' hours supervise
+    for alone, organised in paired(busy, supervised, "needs_met_by_volunteer"):
+        assert organised > alone
+
+
+def test_activation_is_full_when_unorganised_volunteers_give_everything() -> None:
+    model = run_model(small({"volunteers.unorganised_activation": 1.0}, days=5), seed=1)
+    from sim.policies.volunteering import activation
+
+    assert np.all(activation(model) == 1.0)

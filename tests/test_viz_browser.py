@@ -18,23 +18,14 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import ARTIFACTS
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-ARTIFACTS = ROOT / "results" / "test-artifacts"
 STEP_TEXT = re.compile(r"^Step: \d+$")
 START_TIMEOUT_S = 40.0
 WAIT_MS = 20_000
-
-
-def missing(reason: str) -> None:
-    """Fail in CI, skip elsewhere."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI must run the browser test)")
-    pytest.skip(reason)
 
 
 def free_port() -> int:
@@ -76,20 +67,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-
-
-@pytest.fixture(scope="module")
-def browser():  # noqa: ANN201 - a playwright Browser
-    if not CHROMIUM.exists():
-        missing(f"{CHROMIUM} is missing (apt-get install -y chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("the playwright package is missing (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_app(browser, url: str):  # noqa: ANN001, ANN201 - a playwright Page in a fresh context (a new session)

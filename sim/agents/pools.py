@@ -46,10 +46,10 @@ class HoursPool:
             grown[: len(old)] = old
             setattr(self, name, grown)
 
-    def refill(self) -> None:
-        """Add one day's hours to every active bank, capped at ``BANK_WEEKS`` weeks' refill."""
+    def refill(self, activation: np.ndarray | float = 1.0) -> None:
+        """Add one day's hours (times ``activation``, per slot or for all) to every active bank, capped at ``BANK_WEEKS`` weeks' refill."""
         n = self.size
-        add = np.where(self.active[:n], self.refill_per_week[:n] / 7.0, 0.0)
+        add = np.where(self.active[:n], self.refill_per_week[:n] / 7.0 * activation, 0.0)
         room = np.maximum(0.0, self.BANK_WEEKS * self.refill_per_week[:n] - self.bank[:n])
         add = np.minimum(add, room)
         self.bank[:n] += add

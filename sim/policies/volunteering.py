@@ -55,11 +55,24 @@ def recruit(model: FiveSocietyModel, residents: np.ndarray, day: int, initial: b
 
 
 def step(model: FiveSocietyModel, day: int) -> None:
-    """Refill hours, update load and points, let volunteers quit, recruit new ones."""
-    for pool in (model.volunteers, model.social_workers, model.professionals):
-        pool.refill()
+    """Refill hours (volunteers' by how organised they are), let volunteers quit, recruit new ones."""
+    model.volunteers.refill(activation(model))
+    model.social_workers.refill()
+    model.professionals.refill()
     _quit(model, day)
     _recruit_daily(model, day)
+
+
+def activation(model: FiveSocietyModel) -> np.ndarray:
+    """Share of its pledge each volunteer gives today: full when organised, ``unorganised_activation`` when not.
+
+    Social workers organise and supervise volunteers and hub organisations coordinate them
+    (source: seed, Shuyang: social workers are the support, volunteers assist); a community's
+    organised share is what its supervision and coordination hours can cover.
+    """
+    low = model.scenario.volunteers.unorganised_activation
+    organised = model.organised_share()[model.volunteers.view("community")]
+    return low + (1.0 - low) * organised
 
 
 def end_of_day(model: FiveSocietyModel) -> None:

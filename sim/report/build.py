@@ -133,7 +133,7 @@ def write(report: Report, summary: pd.DataFrame, out: Path) -> Path:
     for key, svg in report.figures.items():
         (out / "figures" / f"{key}.svg").write_text(svg, encoding="utf-8")
         report.figure_files[key] = f"figures/{key}.svg"
-    summary.to_csv(out / "summary.csv", index=False, float_format="%.10g")
+    summary.to_csv(out / "summary.csv", index=False)
     (out / "report.md").write_text(to_markdown(report), encoding="utf-8")
     path = out / "report.html"
     path.write_text(to_html(report), encoding="utf-8")

@@ -1,0 +1,126 @@
+"""The comparison report: built from the store alone, self-contained, consistent with summary.csv, in two languages."""
+
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+from sim.experiment import compare
+from sim.report import build_report
+
+from .conftest import ARTIFACTS, BASELINE, ROOT
+
+LEVER = ROOT / "scenarios" / "levers" / "online_reporting.toml"
+SMALL = {"communities.baseline.residents": 1000, "communities.baseline.volunteers": 35}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small paired comparison: baseline vs online reporting, 4 replications of 60 days."""
+    out = tmp_path_factory.mktemp("compare") / "store"
+    return compare([BASELINE, LEVER], replications=4, seed=5, days=60, out_dir=out, executor="serial",
+                   overrides=SMALL, progress=False)
+
+
+@pytest.fixture(scope="module")
+def reports(store: Path) -> dict[str, Path]:
+    return {lang: build_report(store, lang=lang, baseline=str(BASELINE)) for lang in ("en", "zh")}
+
+
+def test_report_files_are_written(reports: dict[str, Path]) -> None:
+    folder = reports["en"].parent
+    assert {p.name for p in folder.iterdir()} >= {"report.html", "report.md", "summary.csv", "figures"}
+    assert {p.name for p in (folder / "figures").iterdir()} == {"series.svg", "groups.svg", "equity.svg", "map.svg", "money.svg"}
+    for svg in (folder / "figures").iterdir():
+        assert "<text" in svg.read_text() or "<g id=\"text" in svg.read_text()  # text kept as text
+
+
+def test_html_references_no_external_url(reports: dict[str, Path]) -> None:
+    for path in reports.values():
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//|file:)""", text, re.I)
+        assert not re.search(r"url\(\s*['\"]?\s*(https?:|//)", text, re.I)
+        assert "<link" not in text and "<script" not in text
+
+
+def test_every_number_in_the_kpi_table_equals_summary_csv(reports: dict[str, Path]) -> None:
+    folder = reports["en"].parent
+    with (folder / "summary.csv").open() as handle:
+        rows = {(r["scenario"], r["kpi"]): r for r in csv.DictReader(handle)}
+    html = reports["en"].read_text(encoding="utf-8")
+    table = html[html.index('<table id="kpis">'):]
+    table = table[: table.index("</table>")]
+    header = re.findall(r"<th>([^<]*)</th>", table)[1:]
+    options = [h.replace(" (baseline)", "") for h in header]
+    cells = re.findall(r'data-kpi="([^"]+)" data-value="([^"]+)"', table)
+    assert len(cells) >= 20 * len(options)
+    names = {"Baseline community": "Baseline community", "Lever: online reporting": "Lever: online reporting"}
+    for index, (kpi, value) in enumerate(cells):
+        option = names[options[index % len(options)]]
+        assert float(value) == float(rows[(option, kpi)]["mean"]), (option, kpi)
+
+
+def test_both_languages_build(reports: dict[str, Path]) -> None:
+    en, zh = (reports[k].read_text(encoding="utf-8") for k in ("en", "zh"))
+    for heading in ("Summary", "What differs between the options", "Differences against the baseline", "Were the replications enough?"):
+        assert f"<h2>{heading}</h2>" in en
+    for heading in ("摘要", "各方案的参数差异", "与基准方案的差异", "重复次数是否足够？"):
+        assert f"<h2>{heading}</h2>" in zh
+    assert "基准社区" in zh and "杠杆：线上报事" in zh  # scenarios' Chinese names
+    assert "linkage.online_reporting" in en  # what differs
+    assert "raises coverage by" in en  # online reporting raises coverage: a plain sentence
+
+
+def test_markdown_mirrors_the_report(reports: dict[str, Path]) -> None:
+    markdown = (reports["en"].parent / "report.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Comparison of community-service options")
+    assert "![" in markdown and "figures/map.svg" in markdown
+
+
+def test_report_never_reruns_the_model(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.model
+    import sim.run
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the report ran the model")
+
+    monkeypatch.setattr(sim.run, "simulate", forbidden)
+    monkeypatch.setattr(sim.model.FiveSocietyModel, "__init__", forbidden)
+    assert build_report(store, lang="en", out_dir=tmp_path / "again").is_file()
+
+
+def test_report_command_and_its_errors(store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(store), "--lang", "en", "--out", str(tmp_path / "r"), "--kpi", "coverage_elderly"]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "r" / "report.html")
+    summary = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "On elderly coverage:" in summary
+    for argv, message in ((["report", str(tmp_path / "nowhere")], "not a folder"),
+                          (["report", str(tmp_path)], "no result store here"),
+                          (["report", str(store), "--kpi", "happiness"], "--kpi: happiness is not a stored KPI"),
+                          (["report", str(store), "--baseline", "other.toml"], "--baseline: other.toml is not one of")):
+        result = subprocess.run([sys.executable, "-m", "sim", *argv], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.browser
+def test_report_renders_in_a_browser(reports: dict[str, Path], browser) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    for lang, path in reports.items():
+        page.goto(path.as_uri())
+        headings = page.locator("h2").all_inner_texts()
+        expected = {"en": "Summary", "zh": "摘要"}[lang]
+        assert len(headings) == 7 and headings[0] == expected, headings
+        broken = page.evaluate("""() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).length
+                                   + [...document.querySelectorAll('figure svg')].filter(s => s.getBoundingClientRect().width < 50).length""")
+        assert broken == 0
+        assert page.locator("figure svg").count() == 5
+        if lang == "en":
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "report-en.png"), full_page=True)
+    page.close()
