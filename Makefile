@@ -25,8 +25,16 @@ $(VIZ_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[viz]"
 	touch $@ $(STAMP)
 
+# The main job: compare the Changsha district's budget splits, spreading rules and platform
+# matching (20 paired replications each) and write the planner's report under results/.
+DEMO_SCENARIOS := $(addprefix scenarios/changsha/,base.toml spread_equal.toml spread_need_weighted.toml \
+	spread_performance.toml split_stations_heavy.toml split_services_heavy.toml platform.toml)
+DEMO_OUT := results/demo-changsha
+
 demo: $(STAMP)
-	$(PY) -m sim run scenarios/baseline.toml
+	$(PY) -m sim compare $(DEMO_SCENARIOS) --replications 20 --seed 2026 --out $(DEMO_OUT) --lang zh
+	$(PY) -m sim report $(DEMO_OUT) --lang en
+	@echo "Demo done: open $(DEMO_OUT)/report-zh/report.html (中文) or $(DEMO_OUT)/report-en/report.html (English)"
 
 test: $(TEST_STAMP)
 	$(PY) -m pytest

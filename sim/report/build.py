@@ -75,9 +75,9 @@ def _assemble(results_dir: Path, store, runs: pd.DataFrame, ok: pd.DataFrame, sc
     summary = _summary(intervals, diffs, options, names, base, chosen, lang)
     ok_ids = set(ok["run_id"])
     figs = {
-        "series": figures.series_bands(store.load_series(results_dir, list(figures.SERIES_KPIS)).query("run_id in @ok_ids"), names, lang),
+        "series": figures.series_bands(_only(store.load_series(results_dir, list(figures.SERIES_KPIS)), ok_ids), names, lang),
         "groups": figures.coverage_by_group(ok, names, lang),
-        "equity": figures.equity(store.load_communities(results_dir).query("run_id in @ok_ids"), names, lang),
+        "equity": figures.equity(_only(store.load_communities(results_dir), ok_ids), names, lang),
         "map": figures.unmet_maps(_mean_maps(results_dir, store, ok, options), names, lang),
         "money": figures.money(ok, names, lang),
     }
@@ -86,20 +86,38 @@ def _assemble(results_dir: Path, store, runs: pd.DataFrame, ok: pd.DataFrame, sc
                   [adequacy(ok, options, k, intervals) for k in chosen], figs, _metadata(results_dir, store, runs, ok, first, options, lang))
 
 
+def _only(frame: pd.DataFrame, run_ids: set[str]) -> pd.DataFrame:
+    """Rows of finished (ok) runs only."""
+    return frame[frame["run_id"].isin(run_ids)]
+
+
 def _names(first: pd.DataFrame, options: list[str], lang: str) -> dict[str, str]:
+    """Display names: Chinese names in Chinese reports, a prefix shared by every variant dropped."""
     resolved = {o: first.loc[o, "resolved"] for o in options}
     names = {o: (lang == "zh" and resolved[o].get("name_zh")) or str(first.loc[o, "name"]) for o in options}
+    names = _drop_shared_prefix(names, options[1:])
     if len(set(names.values())) < len(names):
         return {o: f"{names[o]} ({o})" for o in options}
     return names
 
 
+def _drop_shared_prefix(names: dict[str, str], variants: list[str]) -> dict[str, str]:
+    """"Changsha district: platform matching" -> "platform matching" when every variant says "Changsha district: "."""
+    heads = {names[o].partition(": ")[0] for o in variants if ": " in names[o]}
+    if len(variants) < 2 or len(heads) != 1 or not all(": " in names[o] for o in variants):
+        return names
+    return {o: names[o].partition(": ")[2] if o in variants else names[o] for o in names}
+
+
+KEY_FINDINGS = 6
+
+
 def _summary(intervals, diffs, options, names, base, chosen, lang) -> list[str]:  # noqa: ANN001
-    lines = [overall_sentence([names[o] for o in overall(intervals, options, chosen)], chosen, lang)]
-    lines += [ranking_sentence(k, [(names[o], v) for o, v in rank(intervals, options, k)], lang) for k in chosen]
-    clear = [(o, k, d) for (o, k), d in diffs.items() if k in chosen and is_clear(d)]
-    lines += [sentence(names[o], names[base], k, d, lang) for o, k, d in clear]
-    return lines
+    """One paragraph ranking the options on the chosen KPIs, then the clearest differences."""
+    paragraph = " ".join([overall_sentence([names[o] for o in overall(intervals, options, chosen)], chosen, lang),
+                          *(ranking_sentence(k, [(names[o], v) for o, v in rank(intervals, options, k)], lang) for k in chosen)])
+    clear = sorted(((d.p_adjusted, o, k, d) for (o, k), d in diffs.items() if k in chosen and is_clear(d)), key=lambda x: x[0])
+    return [paragraph, *(sentence(names[o], names[base], k, d, lang) for _, o, k, d in clear[:KEY_FINDINGS])]
 
 
 def _mean_maps(results_dir: Path, store, ok: pd.DataFrame, options: list[str]) -> dict[str, np.ndarray]:  # noqa: ANN001

@@ -12,7 +12,7 @@ from sim.kpi_table import format_value
 from sim.labels import label
 from sim.report.stats import Difference, Interval
 from sim.report.tables import Adequacy
-from sim.report.text import amount, interval_text, sentence, t
+from sim.report.text import amount, interval_text, p_text, sentence, t
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;
@@ -60,7 +60,9 @@ def to_html(report: Report) -> str:
     parts = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
              f"<title>{html.escape(t('title', lang))}</title><style>{CSS}</style></head><body>",
              f"<h1>{html.escape(t('title', lang))}</h1>",
-             f"<h2>{t('summary', lang)}</h2><div class=\"summary\">" + "".join(f"<p>{html.escape(s)}</p>" for s in report.summary) + "</div>",
+             f"<h2>{t('summary', lang)}</h2><div class=\"summary\"><p>{html.escape(report.summary[0])}</p>"
+             + (f"<p><strong>{t('key_findings', lang)}</strong></p><ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in report.summary[1:]) + "</ul>"
+                if len(report.summary) > 1 else "") + "</div>",
              f"<h2>{t('differs', lang)}</h2>", _differs_html(report),
              f"<h2>{t('kpis', lang)}</h2>", _kpi_html(report),
              f"<h2>{t('versus', lang)}</h2>", _diff_html(report),
@@ -94,7 +96,7 @@ def _diff_html(report: Report) -> str:
     lang, rows = report.lang, []
     for (option, kpi), d in report.diffs.items():
         text = f"{amount(kpi, d.mean, lang)} {interval_text(kpi, d.low, d.high)}"
-        p = f"{d.p_adjusted:.3g}" if math.isfinite(d.p_adjusted) else "-"
+        p = p_text(d.p_adjusted).removeprefix("= ")
         rows.append(f"<tr><td>{html.escape(report.names[option])}</td><td class=\"text\">{html.escape(label(kpi, lang))}</td>"
                     f"<td>{html.escape(text)}</td><td>{p}</td><td class=\"text\">{html.escape(sentence(report.names[option], report.names[report.baseline], kpi, d, lang))}</td></tr>")
     head = "".join(f"<th>{t(k, lang)}</th>" for k in ("option", "indicator", "difference", "p_adjusted", "finding"))
@@ -115,8 +117,10 @@ def _adequacy_html(report: Report) -> str:
 def to_markdown(report: Report) -> str:
     """The same report in Markdown, figures linked from ``figures/``."""
     lang = report.lang
-    lines = [f"# {t('title', lang)}", "", f"## {t('summary', lang)}", "", *[f"{s}\n" for s in report.summary],
-             f"## {t('differs', lang)}", ""]
+    lines = [f"# {t('title', lang)}", "", f"## {t('summary', lang)}", "", report.summary[0], ""]
+    if len(report.summary) > 1:
+        lines += [f"**{t('key_findings', lang)}**", "", *[f"- {s}" for s in report.summary[1:]], ""]
+    lines += [f"## {t('differs', lang)}", ""]
     if report.differs.empty:
         lines.append(t("no_differences", lang))
     else:

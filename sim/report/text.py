@@ -11,6 +11,7 @@ from sim.report.stats import Difference
 STRINGS: dict[str, dict[str, str]] = {
     "title": {"en": "Comparison of community-service options", "zh": "社区服务方案比较报告"},
     "summary": {"en": "Summary", "zh": "摘要"},
+    "key_findings": {"en": "Clearest differences against the baseline", "zh": "与基准方案相比最明确的差异"},
     "differs": {"en": "What differs between the options", "zh": "各方案的参数差异"},
     "kpis": {"en": "Results by option (mean and 95% confidence interval)", "zh": "各方案结果（均值及95%置信区间）"},
     "versus": {"en": "Differences against the baseline", "zh": "与基准方案的差异"},
@@ -69,6 +70,8 @@ def amount(kpi: str, value: float, lang: str) -> str:
         return "-"
     if is_share(kpi):
         return f"{100 * value:.1f}" + (" 个百分点" if lang == "zh" else " points")
+    if abs(value) < 10 and KPI_LABELS.get(kpi, ("", "", ""))[2] in ("yuan", "hours", "needs", "people"):
+        return f"{value:.2f}" + _unit_suffix(kpi, lang)
     return format_value(kpi, value) + _unit_suffix(kpi, lang)
 
 
@@ -100,18 +103,27 @@ def sentence(option: str, baseline: str, kpi: str, diff: Difference, lang: str) 
     """A plain sentence: "need-weighted spreading raises hardship coverage by 6.1 points [4.2, 8.0]"."""
     name = label(kpi, lang)
     ci = interval_text(kpi, diff.low, diff.high)
-    p = f"{diff.p_adjusted:.3g}" if math.isfinite(diff.p_adjusted) else "-"
+    p = p_text(diff.p_adjusted)
     clear = is_clear(diff)
     size = amount(kpi, abs(diff.mean), lang)
     if lang == "zh":
         if not clear:
-            return f"与{baseline}相比，{option}的{name}差异不明显（{amount(kpi, diff.mean, lang)} {ci}，校正后 p = {p}）。"
+            return f"与{baseline}相比，{option}的{name}差异不明显（{amount(kpi, diff.mean, lang)} {ci}，校正后 p {p}）。"
         verb = "提高" if diff.mean > 0 else "降低"
-        return f"与{baseline}相比，{option}使{name}{verb}{size} {ci}（校正后 p = {p}）。"
+        return f"与{baseline}相比，{option}使{name}{verb}{size} {ci}（校正后 p {p}）。"
     if not clear:
-        return f"{option} shows no clear difference from {baseline} in {name.lower()} ({amount(kpi, diff.mean, lang)} {ci}, adjusted p = {p})."
-    verb = "raises" if diff.mean > 0 else "lowers"
-    return f"{option} {verb} {name.lower()} by {size} {ci} against {baseline} (adjusted p = {p})."
+        text = f"{option} shows no clear difference from {baseline} in {name.lower()} ({amount(kpi, diff.mean, lang)} {ci}, adjusted p {p})."
+    else:
+        verb = "raises" if diff.mean > 0 else "lowers"
+        text = f"{option} {verb} {name.lower()} by {size} {ci} against {baseline} (adjusted p {p})."
+    return text[:1].upper() + text[1:]
+
+
+def p_text(p_value: float) -> str:
+    """``= 0.034``, ``< 0.001`` or ``= -`` (not estimable)."""
+    if not math.isfinite(p_value):
+        return "= -"
+    return "< 0.001" if p_value < 0.001 else f"= {p_value:.2g}"
 
 
 def ranking_sentence(kpi: str, ordered: list[tuple[str, float]], lang: str) -> str:
