@@ -39,6 +39,11 @@ class Volunteer(CellAgent):
         return bool(self.model.volunteers.patrol[self.slot])
 
     @property
+    def team(self) -> str:
+        """The team this volunteer works in: the patrol team (active discovery) or the service team."""
+        return "patrol" if self.patrol else "service"
+
+    @property
     def skills(self) -> int:
         """Bit mask of need types this volunteer can serve."""
         return int(self.model.volunteers.skills[self.slot])

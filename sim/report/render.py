@@ -97,9 +97,10 @@ def _diff_html(report: Report) -> str:
     for (option, kpi), d in report.diffs.items():
         text = f"{amount(kpi, d.mean, lang)} {interval_text(kpi, d.low, d.high)}"
         p = p_text(d.p_adjusted).removeprefix("= ")
+        boot = interval_text(kpi, d.boot_low, d.boot_high)
         rows.append(f"<tr><td>{html.escape(report.names[option])}</td><td class=\"text\">{html.escape(label(kpi, lang))}</td>"
-                    f"<td>{html.escape(text)}</td><td>{p}</td><td class=\"text\">{html.escape(sentence(report.names[option], report.names[report.baseline], kpi, d, lang))}</td></tr>")
-    head = "".join(f"<th>{t(k, lang)}</th>" for k in ("option", "indicator", "difference", "p_adjusted", "finding"))
+                    f"<td>{html.escape(text)}</td><td>{html.escape(boot)}</td><td>{p}</td><td class=\"text\">{html.escape(sentence(report.names[option], report.names[report.baseline], kpi, d, lang))}</td></tr>")
+    head = "".join(f"<th>{t(k, lang)}</th>" for k in ("option", "indicator", "difference", "bootstrap", "p_adjusted", "finding"))
     return f"<table id=\"differences\"><tr>{head}</tr>{''.join(rows)}</table>"
 
 
