@@ -29,7 +29,7 @@ def read_merged(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     if resolved in _chain:
         cycle = " -> ".join(str(p) for p in (*_chain, resolved))
         raise ScenarioError([f"{path}: extends: cycle ({cycle}) (allowed: a chain without repeats)"])
-    data = _read_toml(path)
+    data = read_toml(path)
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -41,7 +41,8 @@ def read_merged(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     return deep_merge(read_merged(parent_path, (*_chain, resolved)), data)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's table; any problem reading it is a one-line ``ScenarioError`` naming the file."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

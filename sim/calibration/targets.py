@@ -21,14 +21,13 @@ A targets file is TOML validated by a strict pydantic schema (unknown keys rejec
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import ScenarioError
-from sim.loading import apply_overrides, format_error
+from sim.loading import apply_overrides, format_error, read_toml
 
 
 class _Strict(BaseModel):
@@ -81,7 +80,7 @@ class TargetsFile(_Strict):
 def load_targets(path: str | Path) -> TargetsFile:
     """Read and validate a targets file; ``ScenarioError`` with one line per problem otherwise."""
     path = Path(path)
-    data = _read(path)
+    data = read_toml(path)
     try:
         targets = TargetsFile.model_validate(data)
     except ValidationError as exc:
@@ -91,18 +90,6 @@ def load_targets(path: str | Path) -> TargetsFile:
     if problems:
         raise ScenarioError(problems)
     return targets
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ScenarioError([f"{path}: file not found"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{path}: not valid TOML: {exc}"]) from None
-    except (IsADirectoryError, UnicodeDecodeError, OSError) as exc:
-        raise ScenarioError([f"{path}: cannot be read: {exc}"]) from None
 
 
 def _format(path: Path, error: Any) -> str:

@@ -37,7 +37,6 @@ Validated with pydantic v2: unknown keys are rejected; each problem is one line
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Stri
 from sim.errors import ScenarioError
 from sim.experiment.samplers import FactorRange, SamplerMethod, is_power_of_two, sample_points
 from sim.experiment.spec import Experiment, Factor
-from sim.loading import apply_overrides, format_error, read_merged
+from sim.loading import apply_overrides, format_error, read_merged, read_toml
 
 Value = StrictBool | StrictInt | StrictFloat | StrictStr
 
@@ -145,14 +144,7 @@ def load_sweep(path: str | Path, samples: int | None = None) -> Experiment:
 
 
 def _parse(path: Path) -> SweepFile:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError([f"{path}: file not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([f"{path}: cannot be read: {exc}"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{path}: not valid TOML: {exc}"]) from None
+    data = read_toml(path)
     try:
         return SweepFile.model_validate(data)
     except ValidationError as exc:
