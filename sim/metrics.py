@@ -83,7 +83,7 @@ def kpis(model: FiveSocietyModel) -> dict[str, float]:
 
 
 def calibration_kpis(model: FiveSocietyModel) -> dict[str, float]:
-    """Ratios the source documents and the literature report (scenarios/targets/, docs/calibration.md)."""
+    """Ratios the source documents and the literature report (scenarios/targets/, docs/ODD.md section 9)."""
     pool, needs, population = model.volunteers, model.needs, model.population
     days = max(model.steps, 1)
     left = pool.view("left_day")
