@@ -5,10 +5,13 @@ Each function takes tidy pandas frames (read from the store) and returns the SVG
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import matplotlib
 
@@ -24,7 +27,19 @@ from sim.report.text import t  # noqa: E402
 plt.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "five-society", "font.size": 9,
                      "font.family": ["DejaVu Sans", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "sans-serif"]})
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # CJK fonts are the browser's job
-warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
+GLYPH_WARNING = r"Glyph \d+ .* missing from font"
+
+
+def quiet_glyphs(draw: Callable[..., str]) -> Callable[..., str]:
+    """Silence matplotlib's missing-glyph warnings: text stays text and the reader's browser draws it."""
+
+    @functools.wraps(draw)
+    def wrapped(*args: Any, **kwargs: Any) -> str:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=GLYPH_WARNING, category=UserWarning)
+            return draw(*args, **kwargs)
+
+    return wrapped
 COLOURS = plt.get_cmap("tab10").colors
 SERIES_KPIS = ("coverage", "coverage_hardship", "needs_waiting", "volunteers_active")
 GROUPS = ("all", "elderly", "disabled", "children", "hardship")
@@ -41,6 +56,7 @@ def to_svg(fig: plt.Figure) -> str:
     return re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
 
 
+@quiet_glyphs
 def series_bands(series: pd.DataFrame, names: dict[str, str], lang: str) -> str:
     """Daily KPIs per option: mean line and 95% band over replications."""
     fig, axes = plt.subplots(2, 2, figsize=(9, 5.5), sharex=True)
@@ -60,6 +76,7 @@ def series_bands(series: pd.DataFrame, names: dict[str, str], lang: str) -> str:
     return to_svg(fig)
 
 
+@quiet_glyphs
 def coverage_by_group(results: pd.DataFrame, names: dict[str, str], lang: str) -> str:
     """Grouped bars of coverage for all residents and each group, with 95% CIs."""
     fig, ax = plt.subplots(figsize=(9, 3.5))
@@ -80,6 +97,7 @@ def coverage_by_group(results: pd.DataFrame, names: dict[str, str], lang: str) -
     return to_svg(fig)
 
 
+@quiet_glyphs
 def equity(communities: pd.DataFrame, names: dict[str, str], lang: str) -> str:
     """Coverage of each community under each option (mean over replications)."""
     fig, ax = plt.subplots(figsize=(9, 3.2))
@@ -96,6 +114,7 @@ def equity(communities: pd.DataFrame, names: dict[str, str], lang: str) -> str:
     return to_svg(fig)
 
 
+@quiet_glyphs
 def unmet_maps(maps: dict[str, np.ndarray], names: dict[str, str], lang: str) -> str:
     """One small map per option, cells coloured by mean unmet needs, on a shared scale."""
     count = len(maps)
@@ -114,6 +133,7 @@ def unmet_maps(maps: dict[str, np.ndarray], names: dict[str, str], lang: str) ->
     return to_svg(fig)
 
 
+@quiet_glyphs
 def money(results: pd.DataFrame, names: dict[str, str], lang: str) -> str:
     """Bars with 95% CIs of the money KPIs per option."""
     fig, axes = plt.subplots(1, len(MONEY_KPIS), figsize=(10, 3.0))
