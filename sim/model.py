@@ -37,8 +37,8 @@ from sim.policies.matching import Dispatcher
 from sim.population import Population
 from sim.rng import Streams
 from sim.run import RunResult
-from sim.scenario import Scenario
-from sim.world import build_layout
+from sim.scenario import Community, Scenario
+from sim.world import Block, build_layout
 
 
 class FiveSocietyModel(mesa.Model):
@@ -81,14 +81,14 @@ class FiveSocietyModel(mesa.Model):
         self.outreach_hours_per_week = np.zeros(n_communities)
         self.supervision_hours_per_week = np.zeros(n_communities)
         self.hub_hours_per_week = np.zeros(n_communities)
+        self._demonstration_places = np.zeros(n_communities)
 
     def _init_residents(self) -> None:
         population, link = self.population, self.scenario.linkage
         self.listed = population.listed(link.list_elderly_share, population.list_u)
         self.listed_ids = np.flatnonzero(self.listed)
-        cells = self.grid._cells
         for index, (x, y) in enumerate(zip(population.cell_x.tolist(), population.cell_y.tolist())):
-            Resident(self, index, cells[(x, y)])
+            Resident(self, index, self.grid[(x, y)])
         weight = np.where(population.vulnerable, OUTREACH_TARGETING, 1.0)
         self.outreach_weight_mean = np.bincount(population.community, weights=weight) / np.maximum(population.counts, 1)
         self.adults_by_community = [volunteering.adults(self, c) for c in range(len(self.layout.blocks))]
@@ -107,11 +107,13 @@ class FiveSocietyModel(mesa.Model):
             service_point = self.cell_at(block.service_point)
             self.committees.append(CommunityCommittee(self, block.index, block.name, service_point, community.performance_prior))
             self.funds.append(CommunityFund(self, block.index))
-            self._init_organizations(block.index, community, self.cell_at(block.venue), block.venue)
+            self._init_organizations(block, community)
         self.work_units = np.array([c.work_units for c in s.communities.values()])
 
-    def _init_organizations(self, community: int, spec, venue: Cell, venue_xy: tuple[int, int]) -> None:  # noqa: ANN001
-        org = self.scenario.organizations
+    def _init_organizations(self, block: Block, spec: Community) -> None:
+        """A community's hub and service organisations, their professional hours and programmes."""
+        org, community, venue_xy = self.scenario.organizations, block.index, block.venue
+        venue = self.cell_at(venue_xy)
         for _ in range(org.hub_orgs):
             self.organizations.append(SocialOrganization(self, "hub", community, venue))
         services = [SocialOrganization(self, "service", community, venue) for _ in range(org.service_orgs)]
@@ -128,7 +130,7 @@ class FiveSocietyModel(mesa.Model):
 
     def cell_at(self, xy: tuple[int, int]) -> Cell:
         """The grid cell at ``(x, y)``."""
-        return self.grid._cells[tuple(xy)]
+        return self.grid[tuple(xy)]
 
     # -- capacity from money ------------------------------------------------------------------
     def has_recipient(self, line: str) -> np.ndarray:
