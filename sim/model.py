@@ -73,7 +73,6 @@ class FiveSocietyModel(mesa.Model):
         self.patrol_hours = 0.0
         self.social_worker_other_hours = 0.0
         self.list_visits = 0
-        self.list_hours = 0.0
         self.roster_version = 0
         self.sessions_today: list[ProgrammeRun] = []
         self.unmet_by_compound = np.zeros(n_compounds)

@@ -4,7 +4,8 @@ Under ``list`` (all volunteer hours) or ``mixed`` (``list_share`` of them) volun
 households on the list (hardship, disabled, and a share of the elderly) every
 ``list_interval_days``. A visit makes every open need of the household known and serves those a
 volunteer can serve on the spot; severe needs are passed on to professionals. Hours kept for
-visits are not available for on-demand orders.
+visits (times the volunteers' activation, as for all volunteer time) are not available for
+on-demand orders.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 
 from sim.lifecycle import start_service
 from sim.needs import Provider, State
-from sim.policies.volunteering import list_reserve_share
+from sim.policies.volunteering import activation, list_reserve_share
 
 if TYPE_CHECKING:
     from sim.model import FiveSocietyModel
@@ -30,13 +31,13 @@ def step(model: FiveSocietyModel, day: int) -> None:
     due = model.listed_ids[model.listed_ids % link.list_interval_days == day % link.list_interval_days]
     pool = model.volunteers
     active = np.flatnonzero(pool.view("active"))
-    volunteer_hours_per_day = pool.hours_per_week[active] * reserve / 7.0
+    volunteer_hours_per_day = pool.hours_per_week[active] * reserve / 7.0 * activation(model)[active]
     budget = np.bincount(pool.community[active], weights=volunteer_hours_per_day, minlength=len(model.committees))
     visit_hours = link.list_visit_hours
     visited = []
     for c in range(len(model.committees)):
         here = due[model.population.community[due] == c]
-        count = min(here.size, int(budget[c] // visit_hours)) if visit_hours > 0 else here.size
+        count = min(here.size, int(budget[c] // visit_hours))
         visited.append(here[:count])
         _credit(model, active[pool.community[active] == c], count * visit_hours)
     visited_ids = np.concatenate(visited) if visited else np.zeros(0, dtype=np.int64)
@@ -54,7 +55,6 @@ def _credit(model: FiveSocietyModel, slots: np.ndarray, hours: float) -> None:
     pool.credited[slots] += share
     pool.given[slots] += share
     pool.given_today[slots] += share
-    model.list_hours += hours
 
 
 def _serve_visited(model: FiveSocietyModel, visited: np.ndarray, day: int) -> None:
