@@ -124,3 +124,17 @@ def test_report_renders_in_a_browser(reports: dict[str, Path], browser) -> None:
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "report-en.png"), full_page=True)
     page.close()
+
+
+def test_a_sweep_reports_each_point_as_an_option(tmp_path: Path) -> None:
+    from sim.experiment import Experiment, run_experiment
+
+    points = [{"linkage.discovery.patrol_share": share} for share in (0.0, 0.6)]
+    spec = Experiment([BASELINE], replications=3, seed=2, days=40, overrides=SMALL, points=points, name="sweep")
+    out = run_experiment(spec, tmp_path / "sweep", executor="serial", progress=False).out_dir
+    html = build_report(out, lang="en").read_text(encoding="utf-8")
+    assert "Baseline community #0 (baseline)" in html and "Baseline community #1" in html
+    assert "linkage.discovery.patrol_share" in html  # what differs between the two points
+    rows = list(csv.DictReader((out / "report-en" / "summary.csv").open()))
+    assert {r["scenario"] for r in rows} == {"Baseline community #0", "Baseline community #1"}
+    assert all(r["n"] == "3" for r in rows)  # replications of one point, never pooled across points

@@ -26,17 +26,26 @@ def build_report(results_dir: str | Path, lang: str = "zh", baseline: str | None
 
     results_dir = Path(results_dir)
     store.store_path(results_dir)  # ScenarioError when there is no store
-    runs = store.load_results(results_dir)
+    scenarios = store.load_scenarios(results_dir)
+    swept = bool(scenarios.duplicated("scenario").any())
+    runs = _by_point(store.load_results(results_dir), swept)
     ok = runs[runs["status"] == "ok"]
     if ok.empty:
         raise ScenarioError([f"{results_dir}: no finished runs to report on"])
-    scenarios = store.load_scenarios(results_dir)
+    scenarios = _by_point(scenarios, swept)
     options = _options(scenarios, ok)
     base = _baseline(baseline, options, scenarios, results_dir)
     chosen = _chosen(kpis, ok)
-    report = _assemble(results_dir, store, runs, ok, scenarios, options, base, chosen, lang)
+    report = _assemble(results_dir, store, runs, ok, scenarios, options, base, chosen, lang, swept)
     out = Path(out_dir) if out_dir else results_dir / f"report-{lang}"
     return write(report, summary_frame(report.intervals, report.diffs, options, report.kpis, base), out)
+
+
+def _by_point(frame: pd.DataFrame, swept: bool) -> pd.DataFrame:
+    """In a sweep each (scenario, point) is an option of its own: "label #point"."""
+    if not swept or frame.empty:
+        return frame
+    return frame.assign(scenario=frame["scenario"] + " #" + frame["point"].astype(str))
 
 
 def _options(scenarios: pd.DataFrame, ok: pd.DataFrame) -> list[str]:
@@ -65,9 +74,9 @@ def _chosen(kpis: list[str] | None, ok: pd.DataFrame) -> list[str]:
 
 
 def _assemble(results_dir: Path, store, runs: pd.DataFrame, ok: pd.DataFrame, scenarios: pd.DataFrame,  # noqa: ANN001
-              options: list[str], base: str, chosen: list[str], lang: str) -> Report:
+              options: list[str], base: str, chosen: list[str], lang: str, swept: bool) -> Report:
     first = scenarios.drop_duplicates("scenario").set_index("scenario")
-    names = _names(first, options, lang)
+    names = _names(first, options, lang, swept)
     main = list(dict.fromkeys([*chosen, *(k for k in KPI_LABELS if k in ok.columns)]))
     intervals = kpi_intervals(ok, options, main)
     compared = list(dict.fromkeys([*chosen, *(k for k in DECISION_KPIS if k in ok.columns)]))
@@ -75,9 +84,9 @@ def _assemble(results_dir: Path, store, runs: pd.DataFrame, ok: pd.DataFrame, sc
     summary = _summary(intervals, diffs, options, names, base, chosen, lang)
     ok_ids = set(ok["run_id"])
     figs = {
-        "series": figures.series_bands(_only(store.load_series(results_dir, list(figures.SERIES_KPIS)), ok_ids), names, lang),
+        "series": figures.series_bands(_by_point(_only(store.load_series(results_dir, list(figures.SERIES_KPIS)), ok_ids), swept), names, lang),
         "groups": figures.coverage_by_group(ok, names, lang),
-        "equity": figures.equity(_only(store.load_communities(results_dir), ok_ids), names, lang),
+        "equity": figures.equity(_by_point(_only(store.load_communities(results_dir), ok_ids), swept), names, lang),
         "map": figures.unmet_maps(_mean_maps(results_dir, store, ok, options), names, lang),
         "money": figures.money(ok, names, lang),
     }
@@ -91,11 +100,13 @@ def _only(frame: pd.DataFrame, run_ids: set[str]) -> pd.DataFrame:
     return frame[frame["run_id"].isin(run_ids)]
 
 
-def _names(first: pd.DataFrame, options: list[str], lang: str) -> dict[str, str]:
-    """Display names: Chinese names in Chinese reports, a prefix shared by every variant dropped."""
+def _names(first: pd.DataFrame, options: list[str], lang: str, swept: bool) -> dict[str, str]:
+    """Display names: Chinese names in Chinese reports, a prefix shared by every variant dropped, sweep points numbered."""
     resolved = {o: first.loc[o, "resolved"] for o in options}
     names = {o: (lang == "zh" and resolved[o].get("name_zh")) or str(first.loc[o, "name"]) for o in options}
     names = _drop_shared_prefix(names, options[1:])
+    if swept:
+        names = {o: f"{names[o]} #{o.rpartition(' #')[2]}" for o in options}
     if len(set(names.values())) < len(names):
         return {o: f"{names[o]} ({o})" for o in options}
     return names
