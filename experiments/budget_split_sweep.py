@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sim.commands.experiment_options import add_executor_arguments  # noqa: E402
 from sim.errors import ScenarioError  # noqa: E402
 from sim.experiment import Experiment, load_results, load_sweep, run_experiment  # noqa: E402
 
@@ -28,10 +29,11 @@ def main() -> int:
     """Run (or resume) the sweep and print a small table of mean coverage by point."""
     args = _arguments()
     try:
-        spec = load_sweep(SWEEP, samples=args.samples)
-        spec = dataclasses.replace(_on_district(spec), replications=args.replications, days=args.days)
-        summary = run_experiment(spec, args.out, executor=args.executor, workers=args.workers,
-                                 results_root=ROOT / "results")
+        spec = _on_district(load_sweep(SWEEP, samples=args.samples))
+        spec = dataclasses.replace(spec, replications=args.replications, days=args.days,
+                                   overrides={**spec.overrides, **dict(args.overrides)})
+        summary = run_experiment(spec, args.out, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
+                                 results_root=ROOT / "results", progress=not args.no_progress)
     except ScenarioError as exc:
         print("\n".join(exc.problems), file=sys.stderr)
         return 2
@@ -52,9 +54,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--samples", type=int, default=8, help="Latin hypercube points (default 8)")
     parser.add_argument("--replications", type=int, default=3, help="runs per point (default 3)")
     parser.add_argument("--days", type=int, default=90, help="days per run (default 90)")
-    parser.add_argument("--executor", default="process", choices=["serial", "process", "dask"])
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--out", default=None, help="result folder (default results/budget-split-<key>)")
+    add_executor_arguments(parser)
     return parser.parse_args()
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sim.commands.experiment_options import add_executor_arguments  # noqa: E402
 from sim.errors import ScenarioError  # noqa: E402
 from sim.experiment import load_results, load_sweep, run_experiment  # noqa: E402
 
@@ -28,9 +29,11 @@ def main() -> int:
     """Run (or resume) the comparison and print a table."""
     args = _arguments()
     try:
-        spec = dataclasses.replace(load_sweep(SWEEP), replications=args.replications, days=args.days)
-        summary = run_experiment(spec, args.out, executor=args.executor, workers=args.workers,
-                                 results_root=ROOT / "results")
+        spec = load_sweep(SWEEP)
+        spec = dataclasses.replace(spec, replications=args.replications, days=args.days,
+                                   overrides={**spec.overrides, **dict(args.overrides)})
+        summary = run_experiment(spec, args.out, executor=args.executor, workers=args.workers, scheduler=args.scheduler,
+                                 results_root=ROOT / "results", progress=not args.no_progress)
     except ScenarioError as exc:
         print("\n".join(exc.problems), file=sys.stderr)
         return 2
@@ -48,9 +51,7 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=3, help="runs per variant (default 3)")
     parser.add_argument("--days", type=int, default=90, help="days per run (default 90)")
-    parser.add_argument("--executor", default="process", choices=["serial", "process", "dask"])
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--out", default=None, help="result folder (default results/discovery-levers-<key>)")
+    add_executor_arguments(parser)
     return parser.parse_args()
 
 
