@@ -8,31 +8,41 @@ Python API::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from sim.errors import ScenarioError
 from sim.loading import load_scenario
 from sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.run import RunResult
 
 __version__ = "0.1.0"
 
 __all__ = ["Scenario", "ScenarioError", "__version__", "load_results", "load_scenario", "run_scenario", "simulate"]
 
 
-def run_scenario(scenario, seed=0, overrides=None, days=None):  # noqa: ANN001, ANN201 - thin re-export
+def run_scenario(scenario: str | Path | Scenario, seed: int = 0, overrides: Mapping[str, Any] | None = None,
+                 days: int | None = None) -> dict[str, float]:
     """One run: a path or ``Scenario`` in, a dict of KPIs out (see ``sim.run.run_scenario``)."""
     from sim.run import run_scenario as _run
 
     return _run(scenario, seed=seed, overrides=overrides, days=days)
 
 
-def simulate(scenario, seed=None, days=None):  # noqa: ANN001, ANN201 - thin re-export
+def simulate(scenario: Scenario, seed: int | None = None, days: int | None = None) -> RunResult:
     """One run with daily series and per-community KPIs (see ``sim.run.simulate``)."""
     from sim.run import simulate as _simulate
 
     return _simulate(scenario, seed=seed, days=days)
 
 
-def load_results(directory):  # noqa: ANN001, ANN201 - lazy re-export (pandas loads only here)
-    """One row per stored run of a result folder, as a pandas DataFrame (see ``sim.experiment``)."""
+def load_results(directory: str | Path) -> pd.DataFrame:
+    """One row per stored run of a result folder, as a pandas DataFrame (pandas loads only here)."""
     from sim.experiment.results import load_results as _load
 
     return _load(directory)
