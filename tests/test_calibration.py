@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.calibration import Objective, fit, fitted_toml, load_targets
+from sim.calibration import Objective, fit, load_targets
 from sim.calibration.targets import TargetsFile
 from sim.cli import main
 from sim.errors import ScenarioError

@@ -13,6 +13,7 @@ from sim.errors import ScenarioError
 from sim.experiment.seeds import replication_seeds, run_identity
 from sim.experiment.worker import RunTask
 from sim.loading import apply_overrides, read_merged, validate
+from sim.run import scenario_hash
 from sim.scenario import Scenario
 
 
@@ -137,13 +138,6 @@ def resolve_point(data: dict[str, Any], overrides: Mapping[str, Any], source: st
     if overrides:
         data = apply_overrides(data, overrides, source=source)
     return validate(data, source=source)
-
-
-def scenario_hash(scenario: Scenario) -> str:
-    """The lead's stable scenario hash (``sim.run.scenario_hash``)."""
-    from sim.run import scenario_hash as _hash
-
-    return _hash(scenario)
 
 
 def _base(item: str | Path | Scenario) -> tuple[str, dict[str, Any]]:
