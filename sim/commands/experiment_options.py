@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import tomllib
-from typing import Any
 
-from sim.commands.options import positive_int
+from sim.commands.options import override, positive_int
 
 EXECUTORS = ("serial", "process", "dask")
 
@@ -24,18 +22,6 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", dest="overrides", action="append", type=override, default=[],
                         metavar="KEY=VALUE", help="override a scenario key for every run (TOML value; repeatable)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-
-
-def override(text: str) -> tuple[str, Any]:
-    """``budget.total_yuan=8e5`` -> ``("budget.total_yuan", 800000.0)``; bare words stay strings."""
-    key, sep, raw = text.partition("=")
-    if not sep or not key.strip():
-        raise argparse.ArgumentTypeError(f"{text!r} is not KEY=VALUE (e.g. budget.total_yuan=8e5)")
-    try:
-        value = tomllib.loads(f"v = {raw.strip()}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = raw.strip()
-    return key.strip(), value
 
 
 def check_scheduler(args: argparse.Namespace) -> str | None:

@@ -6,8 +6,6 @@ import argparse
 import tomllib
 from typing import Any
 
-from sim.errors import ScenarioError
-
 
 def positive_int(text: str) -> int:
     """A whole number >= 1."""
@@ -29,18 +27,12 @@ def _bounded_int(text: str, low: int) -> int:
     return value
 
 
-def override_pairs(pairs: list[str]) -> dict[str, Any]:
-    """``["a.b=1", "c=true"]`` -> ``{"a.b": 1, "c": True}``; values are TOML, bare words strings."""
-    overrides, problems = {}, []
-    for pair in pairs:
-        key, sep, text = pair.partition("=")
-        if not sep or not key.strip():
-            problems.append(f"--set {pair}: expected KEY=VALUE (for example budget.total_yuan=800000)")
-            continue
-        overrides[key.strip()] = toml_value(text.strip())
-    if problems:
-        raise ScenarioError(problems)
-    return overrides
+def override(text: str) -> tuple[str, Any]:
+    """``--set`` argument type: ``budget.total_yuan=8e5`` -> ``("budget.total_yuan", 800000.0)``."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not KEY=VALUE (e.g. budget.total_yuan=8e5)")
+    return key.strip(), toml_value(raw.strip())
 
 
 def toml_value(text: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from sim.commands.options import non_negative_int, override_pairs, positive_int
+from sim.commands.options import non_negative_int, override, positive_int
 from sim.kpi_table import format_kpis
 
 
@@ -14,7 +14,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
     parser.add_argument("--seed", type=non_negative_int, default=None, help="seed (default: the scenario's)")
     parser.add_argument("--days", type=positive_int, default=None, help="days to run (default: the scenario's)")
-    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+    parser.add_argument("--set", dest="overrides", action="append", type=override, default=[], metavar="KEY=VALUE",
                         help="override a scenario key, e.g. --set budget.total_yuan=8e5 (repeatable; TOML values)")
     parser.add_argument("--json", action="store_true", help="print one JSON object of KPIs")
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the table (default: en)")
@@ -26,7 +26,7 @@ def execute(args: argparse.Namespace) -> int:
     from sim.loading import load_scenario
     from sim.run import simulate
 
-    scenario = load_scenario(args.scenario, override_pairs(args.overrides))
+    scenario = load_scenario(args.scenario, dict(args.overrides))
     result = simulate(scenario, seed=args.seed, days=args.days)
     if args.json:
         print(json.dumps(result.kpis, sort_keys=True))
