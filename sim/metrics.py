@@ -22,12 +22,22 @@ def gini(values: np.ndarray) -> float:
     return float((2.0 * (ranks * values).sum() / (values.size * total)) - (values.size + 1) / values.size)
 
 
+def volunteers_active(model: FiveSocietyModel) -> int:
+    """Volunteers active now."""
+    return int(np.count_nonzero(model.volunteers.view("active")))
+
+
+def volunteer_hours(model: FiveSocietyModel) -> float:
+    """Hours volunteers have given: orders, sessions, list visits and patrols."""
+    return float(model.volunteers.view("given").sum() + model.patrol_hours)
+
+
 def money(model: FiveSocietyModel) -> dict[str, float]:
     """Money in (government, charity), spent (capacity, grants) and held (fund balances), in yuan."""
     funds = model.funds
     return {
         "government_spent_yuan": float(model.funding.spent_yuan.sum()),
-        "charity_raised_yuan": float(sum(f.donated_money_yuan + f.donated_goods_yuan for f in funds)),
+        "charity_raised_yuan": float(sum(f.raised_yuan for f in funds)),
         "charity_goods_yuan": float(sum(f.donated_goods_yuan for f in funds)),
         "charity_matched_yuan": float(sum(f.matched_yuan for f in funds)),
         "capacity_spent_yuan": float(model.funding.capacity_spent_yuan.sum()),
@@ -59,9 +69,9 @@ def kpis(model: FiveSocietyModel) -> dict[str, float]:
         "hidden_needs": float(np.count_nonzero(hidden)),
         "hidden_discovered": float(np.count_nonzero(hidden & needs.view("discovered"))),
         "mean_days_to_service": tally.days_to_service_sum / tally.served_started if tally.served_started else 0.0,
-        "volunteers_active": float(np.count_nonzero(pool.view("active"))),
+        "volunteers_active": float(volunteers_active(model)),
         "volunteer_retention": float(np.count_nonzero(pool.view("active") & initial) / max(1, np.count_nonzero(initial))),
-        "volunteer_hours": float(pool.view("given").sum() + model.patrol_hours),
+        "volunteer_hours": volunteer_hours(model),
         "social_worker_hours": float(model.social_workers.view("given").sum() + model.social_worker_other_hours),
         "organization_hours": float(model.professionals.view("given").sum() + model.organization_hours),
         "activities_held": float(model.activities_held),
@@ -97,10 +107,10 @@ def calibration_kpis(model: FiveSocietyModel) -> dict[str, float]:
     cash = money(model)
     return {
         "person_times_per_activity": model.person_times_served / model.activities_held if model.activities_held else 0.0,
-        "volunteer_hours_per_active_month": float(pool.view("given").sum() + model.patrol_hours) / volunteer_days * (365.0 / 12.0) if volunteer_days else 0.0,
+        "volunteer_hours_per_active_month": volunteer_hours(model) / volunteer_days * (365.0 / 12.0) if volunteer_days else 0.0,
         "volunteer_attrition_per_year": float(1.0 - np.exp(-quits / volunteer_days * 365.0)) if volunteer_days else 0.0,
-        "volunteer_stock_ratio": float(np.count_nonzero(pool.view("active"))) / initial if initial else 0.0,
-        "volunteers_per_community": float(np.count_nonzero(pool.view("active"))) / len(model.committees),
+        "volunteer_stock_ratio": volunteers_active(model) / initial if initial else 0.0,
+        "volunteers_per_community": volunteers_active(model) / len(model.committees),
         "activities_per_community_year": model.activities_held / len(model.committees) * 365.0 / days,
         "elderly_care_needs_per_elderly_year": float(np.count_nonzero(care)) / max(1, np.count_nonzero(elderly)) * 365.0 / days,
         "hardship_residents_helped": float(helped.size),
@@ -145,7 +155,7 @@ def by_community(model: FiveSocietyModel) -> dict[str, dict[str, float]]:
             "coverage": met / (met + unmet) if met + unmet else 0.0,
             "unmet_per_1000": 1000.0 * unmet / max(residents, 1),
             "government_spent_yuan": float(model.funding.spent_yuan[c]),
-            "charity_raised_yuan": float(model.funds[c].donated_money_yuan + model.funds[c].donated_goods_yuan),
+            "charity_raised_yuan": float(model.funds[c].raised_yuan),
             "volunteers_active": float(np.count_nonzero(model.volunteers.view("active") & (model.volunteers.view("community") == c))),
         }
     return result
@@ -176,9 +186,9 @@ SERIES = {
     "coverage_disabled": lambda m: m.tally.coverage("disabled"),
     "coverage_children": lambda m: m.tally.coverage("children"),
     "coverage_hardship": lambda m: m.tally.coverage("hardship"),
-    "volunteers_active": lambda m: float(np.count_nonzero(m.volunteers.view("active"))),
-    "volunteer_hours": lambda m: float(m.volunteers.view("given").sum() + m.patrol_hours),
+    "volunteers_active": lambda m: float(volunteers_active(m)),
+    "volunteer_hours": volunteer_hours,
     "government_spent_yuan": lambda m: float(m.funding.spent_yuan.sum()),
-    "charity_raised_yuan": lambda m: float(sum(f.donated_money_yuan + f.donated_goods_yuan for f in m.funds)),
+    "charity_raised_yuan": lambda m: float(sum(f.raised_yuan for f in m.funds)),
     "fund_balance_yuan": lambda m: float(sum(f.holdings_yuan for f in m.funds)),
 }

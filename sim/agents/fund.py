@@ -51,6 +51,11 @@ class CommunityFund(Agent):
         return True
 
     @property
+    def raised_yuan(self) -> float:
+        """Charity raised: money and goods donated."""
+        return self.donated_money_yuan + self.donated_goods_yuan
+
+    @property
     def holdings_yuan(self) -> float:
         """Everything the fund holds."""
         return self.balance_yuan + self.match_reserve_yuan
