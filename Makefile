@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 VIZ_STAMP := $(VENV)/.installed-viz
 SCENARIO ?= scenarios/baseline.toml
 
-.PHONY: demo test test-slow bench docs viz clean
+.PHONY: demo test test-slow bench docs viz clean baseline
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ demo: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(PY) -m pytest
+
+# rewrite the golden baseline on purpose (tests/golden/baseline.json); commit its diff on its own
+baseline: $(TEST_STAMP)
+	$(PY) -m tests.golden.runs --write
 
 test-slow: $(TEST_STAMP)
 	$(PY) -m pytest -m slow

@@ -1,0 +1,1 @@
+"""The golden baseline: exact KPIs and series digests of a few fixed runs (``make baseline`` rewrites it)."""
