@@ -15,7 +15,7 @@ import numpy as np
 from sim.needs import DEFAULTS, NEED_TYPES, NeedTable, State
 from sim.population import Population
 from sim.rng import Streams
-from sim.scenario import Scenario
+from sim.scenario import Scenario, providers_of
 
 HOURS_SHAPE = 2.0  # gamma shape of hours and yuan per need [assumed: right-skewed sizes]
 VULNERABLE_HIDDEN_MULTIPLIER = 1.5  # elderly, disabled and hardship residents hide needs more [assumed]
@@ -38,7 +38,8 @@ class NeedParameters:
             setattr(self, key, np.array([r[key] for r in rows]))
         self.patience_days = np.array([r["patience_days"] for r in rows], dtype=np.int32)
         self.service_days = np.array([DEFAULTS[t].service_days for t in NEED_TYPES], dtype=np.int32)
-        self.providers = np.array([int(DEFAULTS[t].providers) for t in NEED_TYPES])
+        self.providers = np.array([int(providers_of(scenario, t, severe=False)) for t in NEED_TYPES])
+        self.severe_providers = np.array([int(providers_of(scenario, t, severe=True)) for t in NEED_TYPES])
         self.hardship_only = np.array([DEFAULTS[t].hardship_only for t in NEED_TYPES])
 
 
@@ -87,10 +88,11 @@ class Arrivals:
         vulnerable = population.vulnerable[resident]
         hidden_share = np.minimum(1.0, self.params.hidden_share[types] * np.where(vulnerable, VULNERABLE_HIDDEN_MULTIPLIER, 1.0))
         population.had_need[resident] = True
+        hours = hours_draw * self.params.hours_mean[types]
         return table.append(
             resident=resident, community=population.community[resident], type=types,
             severe=u[1] < self.params.severe_share[types], hidden=u[2] < hidden_share,
-            hours=hours_draw * self.params.hours_mean[types], yuan=hours_draw * self.params.yuan_mean[types],
+            hours=hours, hours_left=hours.astype(np.float32), yuan=hours_draw * self.params.yuan_mean[types],
             arrival_day=np.full(total, day), patience_days=self.params.patience_days[types],
             state=np.full(total, State.UNREPORTED), report_threshold=report, discovery_threshold=discover,
             listed=listed[resident],

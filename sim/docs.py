@@ -11,7 +11,7 @@ from enum import Enum
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from sim.needs import DEFAULTS, NEED_TYPES
+from sim.needs import DEFAULTS, NEED_TYPES, Provider
 from sim.scenario import Community, NeedParams, Scenario
 
 HEADER = """# Scenario file format
@@ -114,13 +114,13 @@ def need_defaults_table() -> list[str]:
     """The built-in defaults of every need type (``[needs.<type>]`` overrides them)."""
     out = ["\n## Need types and their defaults", "",
            "Rates are needs per resident-year by age group; `[needs.<type>]` overrides any column.", "",
-           "| type | child | working | elderly | hours | yuan | patience days | hidden | severe | service days | providers |",
-           "|---|---|---|---|---|---|---|---|---|---|---|"]
+           "| type | child | working | elderly | hours | yuan | patience days | hidden | severe | service days | providers | severe providers |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for need_type in NEED_TYPES:
         d = DEFAULTS[need_type]
-        providers = ", ".join(p.name.lower() for p in type(d.providers) if p in d.providers)
+        providers, severe = (", ".join(p.name.lower() for p in Provider if p in kinds) for kinds in (d.providers, d.severe_providers))
         out.append(f"| `{need_type.value}` | {d.rate_child_per_year} | {d.rate_working_per_year} | {d.rate_elderly_per_year} | "
-                   f"{d.hours_mean} | {d.yuan_mean} | {d.patience_days} | {d.hidden_share} | {d.severe_share} | {d.service_days} | {providers} |")
+                   f"{d.hours_mean} | {d.yuan_mean} | {d.patience_days} | {d.hidden_share} | {d.severe_share} | {d.service_days} | {providers} | {severe} |")
     return out
 
 

@@ -1,4 +1,9 @@
-"""The end of a need's life: served needs complete, needs past their patience close unmet.
+"""Service and the end of a need's life: hours given, served needs complete, needs past their patience close unmet.
+
+A provider takes a need by giving it hours (``deliver``), in parts if it has fewer than the need
+still lacks: from the first hour the need is IN_SERVICE and its patience stops running; once its
+last hour is given it completes ``service_days`` after the first (or that day, if later). A
+programme place or a fund grant serves what is left of a need at once (``start_service``).
 
 ``Tally`` keeps running counts of closures (overall and by resident group) so that daily series
 and final KPIs never rescan the whole need table.
@@ -10,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.needs import Group, Provider, State
+from sim.needs import DONE_HOURS, HOURS_PROVIDERS, IN_DELIVERY, Group, Provider, State
 
 if TYPE_CHECKING:
     from sim.model import FiveSocietyModel
@@ -54,19 +59,52 @@ def group_flags(model: FiveSocietyModel, ids: np.ndarray) -> dict[str, np.ndarra
     }
 
 
+def deliver(model: FiveSocietyModel, ids: np.ndarray, hours: np.ndarray, provider: Provider, day: int) -> np.ndarray:
+    """``hours`` given today by ``provider`` to the distinct needs ``ids``; returns the mask of needs now fully given."""
+    needs = model.needs
+    _take(model, ids[needs.state[ids] != State.IN_SERVICE], day)
+    needs.hours_left[ids] -= hours
+    getattr(needs, HOURS_PROVIDERS[provider])[ids] += hours
+    done = needs.hours_left[ids] <= DONE_HOURS
+    _given(model, ids[done], provider, day)
+    return done
+
+
 def start_service(model: FiveSocietyModel, ids: np.ndarray, provider: Provider, day: int) -> None:
-    """Needs ``ids`` are taken up by a provider today."""
+    """Needs ``ids`` are served whole today by a programme place or a fund grant."""
+    if len(ids) == 0:
+        return
+    _take(model, ids[model.needs.state[ids] != State.IN_SERVICE], day)
+    _given(model, ids, provider, day)
+
+
+def _take(model: FiveSocietyModel, ids: np.ndarray, day: int) -> None:
+    """Needs ``ids`` get their first hour today: in service, patience stopped, waiting time counted."""
     if len(ids) == 0:
         return
     needs = model.needs
     needs.state[ids] = State.IN_SERVICE
     needs.match_day[ids] = day
+    needs.service_end_day[ids] = IN_DELIVERY
+    model.tally.days_to_service_sum += int((day - needs.arrival_day[ids]).sum())
+    model.tally.served_started += len(ids)
+
+
+def _given(model: FiveSocietyModel, ids: np.ndarray, provider: Provider, day: int) -> None:
+    """Needs ``ids`` have all their hours: ``provider`` completed them; they end after their service days."""
+    if len(ids) == 0:
+        return
+    needs = model.needs
+    needs.hours_left[ids] = 0.0
     needs.provider[ids] = int(provider)
-    needs.service_end_day[ids] = day + model.need_params.service_days[needs.type[ids]]
-    tally = model.tally
-    tally.by_provider[PROVIDER_NAMES[int(provider)]] += len(ids)
-    tally.days_to_service_sum += int((day - needs.arrival_day[ids]).sum())
-    tally.served_started += len(ids)
+    needs.service_end_day[ids] = np.maximum(day, needs.match_day[ids] + model.need_params.service_days[needs.type[ids]])
+    model.tally.by_provider[PROVIDER_NAMES[int(provider)]] += len(ids)
+
+
+def in_delivery(model: FiveSocietyModel, ids: np.ndarray) -> np.ndarray:
+    """Mask of needs ``ids`` that have been given some hours and still lack some."""
+    needs = model.needs
+    return (needs.state[ids] == State.IN_SERVICE) & (needs.service_end_day[ids] == IN_DELIVERY)
 
 
 def step(model: FiveSocietyModel, day: int) -> None:

@@ -126,7 +126,7 @@ def validate(data: Mapping[str, Any], source: str) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([format_error(source, error) for error in exc.errors()]) from None
+        raise ScenarioError([line for error in exc.errors() for line in format_error(source, error).splitlines()]) from None
 
 
 def format_error(source: str, error: Mapping[str, Any]) -> str:
@@ -138,6 +138,8 @@ def format_error(source: str, error: Mapping[str, Any]) -> str:
         allowed = _allowed_keys(error["loc"][:-1])
         return f"{source}: {key}: unknown key (allowed: {allowed})"
     message = str(error["msg"]).removeprefix("Value error, ")
+    if not loc:  # a whole-scenario check names its keys itself, one ``key: problem`` line each
+        return "\n".join(f"{source}: {line}" for line in message.splitlines())
     received = error.get("input")
     if kind not in ("missing",) and not isinstance(received, (dict, list)):
         message = f"{message} (got {received!r})"

@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.needs import NEED_TYPES, Group, NeedType, State
+from sim.needs import (
+    DONE_HOURS,
+    HOURS_PROVIDERS,
+    IN_DELIVERY,
+    NEED_TYPES,
+    Group,
+    NeedType,
+    Provider,
+    State,
+)
 
 if TYPE_CHECKING:
     from sim.model import FiveSocietyModel
@@ -134,6 +143,25 @@ def invariants(model: FiveSocietyModel) -> dict[str, bool]:
         "volunteer_hours_within_capacity": model.volunteers.audit(),
         "social_worker_hours_within_capacity": model.social_workers.audit(),
         "professional_hours_within_capacity": model.professionals.audit(),
+        **service_hours_checks(model),
+    }
+
+
+def service_hours_checks(model: FiveSocietyModel) -> dict[str, bool]:
+    """Every need served consumed its providers' hours, and every hour providers gave to needs is in a need's ledger."""
+    needs = model.needs
+    state, end = needs.view("state"), needs.view("service_end_day")
+    given = (state == State.MET) | ((state == State.IN_SERVICE) & (end != IN_DELIVERY))
+    from_pools = sum(needs.view(column) for column in HOURS_PROVIDERS.values())
+    by_hours = given & np.isin(needs.view("provider"), [int(p) for p in HOURS_PROVIDERS])
+    hours = needs.view("hours").astype(np.float64)
+    pools = {Provider.VOLUNTEER: model.volunteers, Provider.SOCIAL_WORKER: model.social_workers, Provider.PROFESSIONAL: model.professionals}
+    return {
+        "served_needs_have_all_their_hours": bool(np.all(needs.view("hours_left")[given] <= DONE_HOURS)),
+        "needs_met_by_providers_consumed_their_hours": bool(np.allclose(from_pools[by_hours], hours[by_hours], rtol=1e-9, atol=1e-6)),
+        "no_need_given_more_than_it_needs": bool(np.all(from_pools <= hours + 1e-6)),
+        **{f"{p.name.lower()}_hours_served_match_needs": bool(np.isclose(pools[p].view("served").sum(), needs.view(column).sum(), rtol=1e-9, atol=1e-6))
+           for p, column in HOURS_PROVIDERS.items()},
     }
 
 

@@ -1,7 +1,9 @@
 """Need types, their default parameters, and the table every need lives in.
 
 A need arises for one resident, is reported or stays hidden until discovered, waits for a
-provider, is served, or is closed unmet when its patience runs out. Every need ends in
+provider, is served, or is closed unmet when its patience runs out. Its hours may be given in
+parts, over days and by several providers: from the first hour given it is in service (its
+patience no longer runs) until the last, then it completes after its service days. Every need ends in
 exactly one of MET, UNMET, or (at the end of the run) one of the pending states.
 """
 
@@ -72,6 +74,7 @@ class NeedDefaults:
     severe_share: float
     service_days: int
     providers: Provider
+    severe_providers: Provider
     hardship_only: bool = False
 
 
@@ -80,15 +83,20 @@ V, SW, PG, PR, F = Provider.VOLUNTEER, Provider.SOCIAL_WORKER, Provider.PROGRAMM
 # Rates are needs per resident-year. [lit] new care need among people over 65: about 5-6% a year
 # (elderly_care); everything else is [assumed] and is a calibration target (scenarios/targets/).
 # Hours are whole episodes of help (several visits for care and companionship), not single visits.
+# Severe needs are complex cases: social workers take them as case work (source: seed, Shuyang and
+# Changsha: social workers are the support and do case work; professional social organisations run
+# the services government buys), so every type that takes hours has social workers and purchased
+# professionals on its severe route, whoever serves its routine cases. Material hardship is relieved
+# by money whatever its severity: its severe route is the community fund.
 DEFAULTS: dict[NeedType, NeedDefaults] = {
-    NeedType.ELDERLY_CARE: NeedDefaults(0.0, 0.005, 0.055, 8.0, 0.0, 14, 0.35, 0.30, 2, V | SW | PG | PR),
-    NeedType.MEALS: NeedDefaults(0.0, 0.005, 0.25, 2.0, 0.0, 7, 0.20, 0.05, 1, PG | V),
-    NeedType.HEALTH: NeedDefaults(0.05, 0.05, 0.25, 3.0, 0.0, 10, 0.20, 0.20, 1, PR | SW),
-    NeedType.CHILD_CARE: NeedDefaults(0.5, 0.0, 0.0, 3.0, 0.0, 14, 0.10, 0.10, 1, PG | V | PR),
-    NeedType.COMPANIONSHIP: NeedDefaults(0.02, 0.02, 0.3, 4.0, 0.0, 21, 0.50, 0.05, 1, V | PG),
-    NeedType.MEDIATION: NeedDefaults(0.0, 0.03, 0.02, 4.0, 0.0, 14, 0.20, 0.40, 1, SW | PR),
-    NeedType.MATERIAL_HARDSHIP: NeedDefaults(1.0, 1.0, 1.5, 0.0, 600.0, 30, 0.50, 0.0, 0, F, hardship_only=True),
-    NeedType.DAILY_LIFE: NeedDefaults(0.02, 0.12, 0.3, 1.5, 0.0, 7, 0.10, 0.0, 0, V | PG),
+    NeedType.ELDERLY_CARE: NeedDefaults(0.0, 0.005, 0.055, 8.0, 0.0, 14, 0.35, 0.30, 2, V | SW | PG | PR, SW | PR),
+    NeedType.MEALS: NeedDefaults(0.0, 0.005, 0.25, 2.0, 0.0, 7, 0.20, 0.05, 1, PG | V, SW | PR),
+    NeedType.HEALTH: NeedDefaults(0.05, 0.05, 0.25, 3.0, 0.0, 10, 0.20, 0.20, 1, PR | SW, SW | PR),
+    NeedType.CHILD_CARE: NeedDefaults(0.5, 0.0, 0.0, 3.0, 0.0, 14, 0.10, 0.10, 1, PG | V | PR, SW | PR),
+    NeedType.COMPANIONSHIP: NeedDefaults(0.02, 0.02, 0.3, 4.0, 0.0, 21, 0.50, 0.05, 1, V | PG, SW | PR),
+    NeedType.MEDIATION: NeedDefaults(0.0, 0.03, 0.02, 4.0, 0.0, 14, 0.20, 0.40, 1, SW | PR, SW | PR),
+    NeedType.MATERIAL_HARDSHIP: NeedDefaults(1.0, 1.0, 1.5, 0.0, 600.0, 30, 0.50, 0.0, 0, F, F, hardship_only=True),
+    NeedType.DAILY_LIFE: NeedDefaults(0.02, 0.12, 0.3, 1.5, 0.0, 7, 0.10, 0.0, 0, V | PG, SW | PR),
 }
 
 # Which group programme serves which need types.
@@ -99,8 +107,10 @@ PROGRAMME_TYPES: dict[str, tuple[NeedType, ...]] = {
     "market": (NeedType.DAILY_LIFE,),
 }
 
-# Severe (complex) needs go to professionals only.
-SEVERE_PROVIDERS = SW | PR
+# Providers whose hours a need takes, and the need-table column counting the hours each gave.
+HOURS_PROVIDERS: dict[Provider, str] = {V: "given_volunteer", SW: "given_social_worker", PR: "given_professional"}
+DONE_HOURS = 1e-9  # hours left at or below which a need's hours are all given
+IN_DELIVERY = np.iinfo(np.int32).max  # service end day of a need whose hours are still being given
 
 
 class NeedTable:
@@ -113,6 +123,7 @@ class NeedTable:
         "report_hazard": np.float32, "discovery_threshold": np.float32,
         "discovery_hazard": np.float32, "discovered": np.bool_, "match_day": np.int32,
         "service_end_day": np.int32, "close_day": np.int32, "provider": np.int8, "listed": np.bool_,
+        "hours_left": np.float64, **{column: np.float64 for column in HOURS_PROVIDERS.values()},
     }
 
     def __init__(self, capacity: int = 1024) -> None:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.needs import NeedType
+from sim.needs import DEFAULTS, NEED_TYPES, PROGRAMME_TYPES, NeedType, Provider
 
 
 class Strict(BaseModel):
@@ -50,6 +50,24 @@ class ServiceMode(str, Enum):
     ORDER = "order"
     LIST = "list"
     MIXED = "mixed"
+
+
+class ProviderKind(str, Enum):
+    """A kind of provider a need type may be served by."""
+
+    VOLUNTEER = "volunteer"
+    SOCIAL_WORKER = "social_worker"
+    PROGRAMME = "programme"
+    PROFESSIONAL = "professional"
+    FUND = "fund"
+
+    @property
+    def flag(self) -> Provider:
+        """The provider flag the model uses."""
+        return Provider[self.name]
+
+
+ProviderKinds = list[Annotated[ProviderKind, Field(strict=False)]]
 
 
 class Programme(str, Enum):
@@ -101,6 +119,8 @@ class NeedParams(Strict):
     patience_days: Annotated[int, Field(ge=1, le=3650)] | None = Field(None, description="[assumed] days a need waits before it is closed unmet")
     hidden_share: Share | None = Field(None, description="[assumed] share of needs the resident does not report")
     severe_share: Share | None = Field(None, description="[assumed] share of needs that are complex and need a social worker")
+    providers: ProviderKinds | None = Field(None, description="[assumed] kinds of provider that may serve the type's routine needs (volunteer, social_worker, programme, professional, fund)")
+    severe_providers: ProviderKinds | None = Field(None, description="[seed: social workers do case work] kinds of provider that may serve the type's severe needs")
 
 
 class Needs(Strict):
@@ -227,6 +247,7 @@ class Linkage(Strict):
     discovery: Discovery = Discovery()
     online_reporting: bool = Field(False, description="[seed: Donglanwan app] residents who are digital report online")
     matching_scope: Annotated[MatchingScope, Field(strict=False)] = Field(MatchingScope.COMMUNITY, description="[seed: 爱星社 platform] community-only or district platform matching")
+    platform_radius_m: float = Field(2000.0, gt=0.0, le=50_000.0, description="[assumed: a 25-minute walk or a short bus or bicycle ride] how far volunteers, social workers and professionals travel to a need the platform matches across communities")
     service_mode: Annotated[ServiceMode, Field(strict=False)] = Field(ServiceMode.ORDER, description="[seed: Heshan] order-based, list-based or mixed service")
     list_share: Share = Field(0.3, description="[assumed] share of volunteer hours kept for list visits when the mode is list or mixed")
     list_interval_days: int = Field(14, ge=1, le=365, description="[assumed] days between scheduled visits to a listed household")
@@ -263,3 +284,43 @@ class Scenario(Strict):
     budget: Budget = Budget()
     conversion: Conversion = Conversion()
     linkage: Linkage = Linkage()
+
+    @model_validator(mode="after")
+    def _every_need_has_a_provider(self) -> Scenario:
+        problems = [line for need_type in NEED_TYPES for line in dead_ends(self, need_type)]
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+def providers_of(scenario: Scenario, need_type: NeedType, severe: bool) -> Provider:
+    """The kinds of provider that may serve a need type's routine (or severe) needs."""
+    key = "severe_providers" if severe else "providers"
+    kinds = getattr(scenario.needs.for_type(need_type), key)
+    if kinds is None:
+        return getattr(DEFAULTS[need_type], key)
+    return Provider(sum(int(kind.flag) for kind in set(kinds)))
+
+
+def present_kinds(scenario: Scenario, community: Community, need_type: NeedType) -> Provider:
+    """The kinds of provider that exist for a need type in a community: programmes and professionals need a site."""
+    present = Provider.VOLUNTEER | Provider.SOCIAL_WORKER | Provider.FUND
+    if scenario.organizations.service_orgs > 0:
+        present |= Provider.PROFESSIONAL
+    if any(need_type in PROGRAMME_TYPES[p.value] for p in community.programmes):
+        present |= Provider.PROGRAMME
+    return present
+
+
+def dead_ends(scenario: Scenario, need_type: NeedType) -> list[str]:
+    """One ``key: problem`` line for each route (routine, severe) of a need type no provider can take."""
+    lines = []
+    for severe, key in ((False, "providers"), (True, "severe_providers")):
+        allowed = providers_of(scenario, need_type, severe)
+        stranded = [name for name, c in scenario.communities.items() if not allowed & present_kinds(scenario, c, need_type)]
+        if stranded:
+            listed = ", ".join(p.name.lower() for p in Provider if p in allowed) or "none"
+            lines.append(f"needs.{need_type.value}.{key}: no provider can serve {'severe ' if severe else ''}{need_type.value} "
+                         f"needs in {', '.join(stranded)} (listed: {listed}; programmes and professionals serve only where a "
+                         "programme of the type or a service organisation exists): add a provider kind")
+    return lines

@@ -62,11 +62,11 @@ def test_online_reporting_does_nothing_without_digital_residents() -> None:
         assert on == off
 
 
-TWO = {"b": {"residents": 1500, "volunteers": 0, "area_km2": 1.0}}
+TWO = {"b": {"residents": 1500, "volunteers": 0, "area_km2": 1.0, "programmes": []}}
 
 
 def _two_communities(scope: str) -> dict:
-    """Community 'baseline' rich in volunteers, community 'b' (see ``TWO``) with none."""
+    """Community 'baseline' rich in volunteers, community 'b' (see ``TWO``) with neither volunteers nor programmes."""
     return {
         "communities.baseline.volunteers": 200, "linkage.matching_scope": scope,
         "linkage.online_reporting": True, "volunteers.recruit_rate_per_year": 0.0,
@@ -88,6 +88,17 @@ def test_platform_moves_idle_volunteers_to_where_they_are_short() -> None:
         assert _volunteer_met_in(local, 1) == 0
         assert _volunteer_met_in(platform, 1) > 0
         assert platform.result().communities["b"]["coverage"] > local.result().communities["b"]["coverage"]
+
+
+def test_platform_moves_only_what_can_travel() -> None:
+    """Volunteers reach 'b' only within the platform radius; programme places never leave their site."""
+    near = run_model(small({**_two_communities("platform"), "linkage.platform_radius_m": 150.0}, communities=TWO), seed=1)
+    far = run_model(small({**_two_communities("platform"), "linkage.platform_radius_m": 5000.0}, communities=TWO), seed=1)
+    assert _volunteer_met_in(near, 1) < _volunteer_met_in(far, 1)
+    for model in (near, far):
+        needs = model.needs
+        in_b = (needs.view("community") == 1) & (needs.view("state") == State.MET)
+        assert not np.any(in_b & (needs.view("provider") == int(Provider.PROGRAMME)))
 
 
 def test_list_service_reaches_listed_households_and_hidden_needs() -> None:

@@ -2,7 +2,10 @@
 
 Each provider has a slot: where it is, its weekly hours, the hours banked for use (refilled daily,
 capped at one week's worth) and the hours it has given. ``credited`` counts every hour ever put
-in the bank, so ``given <= credited`` audits that no provider serves more hours than it has.
+in the bank, so ``given <= credited`` audits that no provider serves more hours than it has;
+``served`` counts the hours given to needs (the rest went to sessions and visits), which the
+needs' own ledgers must add up to. The cap only limits how much time is held in hand: a need
+larger than a bank is given its hours in parts (``sim.lifecycle.deliver``).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import numpy as np
 POOL_FIELDS: dict[str, type] = {
     "community": np.int16, "x_m": np.float64, "y_m": np.float64, "hours_per_week": np.float64,
     "refill_per_week": np.float64, "bank": np.float64, "given": np.float64, "credited": np.float64,
-    "given_today": np.float64, "skills": np.int32, "active": np.bool_,
+    "given_today": np.float64, "served": np.float64, "skills": np.int32, "active": np.bool_,
 }
 
 
@@ -57,10 +60,19 @@ class HoursPool:
         self.given_today[:n] = 0.0
 
     def spend(self, slot: int, hours: float) -> None:
-        """Use ``hours`` of one provider's bank."""
+        """Use ``hours`` of one provider's bank to serve a need."""
         self.bank[slot] -= hours
         self.given[slot] += hours
         self.given_today[slot] += hours
+        self.served[slot] += hours
+
+    def give_unbanked(self, slots: np.ndarray, hours: np.ndarray, served: bool) -> None:
+        """Hours given straight from time kept outside the bank (list visits): credited and given at once."""
+        np.add.at(self.credited, slots, hours)
+        np.add.at(self.given, slots, hours)
+        np.add.at(self.given_today, slots, hours)
+        if served:
+            np.add.at(self.served, slots, hours)
 
     def spend_spread(self, slots: np.ndarray, hours: float) -> np.ndarray:
         """Use ``hours`` spread over ``slots`` in proportion to their banks; returns hours per slot."""

@@ -2,10 +2,13 @@
 
 Under ``list`` (all volunteer hours) or ``mixed`` (``list_share`` of them) volunteers visit the
 households on the list (hardship, disabled, and a share of the elderly) every
-``list_interval_days``. A visit makes every open need of the household known and serves those a
-volunteer can serve on the spot; severe needs are passed on to professionals. Hours kept for
-visits (times the volunteers' activation, as for all volunteer time) are not available for
-on-demand orders.
+``list_interval_days``. Hours kept for visits (times the volunteers' activation, as for all
+volunteer time) are not available for on-demand orders. Each visit takes ``list_visit_hours``;
+it makes every open need of the household known. The community's visit hours left after the
+visits serve, on the spot, the household's needs a volunteer may serve (routine ones of a type
+volunteers take, by volunteers with the skill): each such need takes its own hours from those
+volunteers, in parts if they have fewer left today, and the dispatcher finds the rest. Severe
+needs and needs volunteers do not serve are passed on to the dispatcher.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.lifecycle import start_service
-from sim.needs import Provider, State
+from sim.lifecycle import deliver, in_delivery
+from sim.needs import DONE_HOURS, Provider, State
 from sim.policies.volunteering import activation, list_reserve_share
 
 if TYPE_CHECKING:
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def step(model: FiveSocietyModel, day: int) -> None:
-    """Make today's scheduled visits within the hours kept for them."""
+    """Make today's scheduled visits within the hours kept for them, and serve what they find."""
     reserve = list_reserve_share(model)
     if reserve <= 0.0:
         return
@@ -31,43 +34,37 @@ def step(model: FiveSocietyModel, day: int) -> None:
     due = model.listed_ids[model.listed_ids % link.list_interval_days == day % link.list_interval_days]
     pool = model.volunteers
     active = np.flatnonzero(pool.view("active"))
-    volunteer_hours_per_day = pool.hours_per_week[active] * reserve / 7.0 * activation(model)[active]
-    budget = np.bincount(pool.community[active], weights=volunteer_hours_per_day, minlength=len(model.committees))
-    visit_hours = link.list_visit_hours
-    visited = []
+    hours_today = pool.hours_per_week[active] * reserve / 7.0 * activation(model)[active]
     for c in range(len(model.committees)):
+        mine = pool.community[active] == c
+        slots, hours = active[mine], hours_today[mine]
         here = due[model.population.community[due] == c]
-        count = min(here.size, int(budget[c] // visit_hours))
-        visited.append(here[:count])
-        _credit(model, active[pool.community[active] == c], count * visit_hours)
-    visited_ids = np.concatenate(visited) if visited else np.zeros(0, dtype=np.int64)
-    model.list_visits += visited_ids.size
-    if visited_ids.size:
-        _serve_visited(model, visited_ids, day)
+        count = min(here.size, int(hours.sum() // link.list_visit_hours))
+        if count == 0:
+            continue
+        visit_hours = hours / hours.sum() * count * link.list_visit_hours
+        pool.give_unbanked(slots, visit_hours, served=False)
+        model.list_visits += count
+        _serve_visited(model, here[:count], slots, hours - visit_hours, day)
 
 
-def _credit(model: FiveSocietyModel, slots: np.ndarray, hours: float) -> None:
-    """Visit hours given by a community's volunteers, in proportion to their pledges."""
-    if slots.size == 0 or hours <= 0:
-        return
-    pool = model.volunteers
-    share = pool.hours_per_week[slots] / pool.hours_per_week[slots].sum() * hours
-    pool.credited[slots] += share
-    pool.given[slots] += share
-    pool.given_today[slots] += share
-
-
-def _serve_visited(model: FiveSocietyModel, visited: np.ndarray, day: int) -> None:
+def _serve_visited(model: FiveSocietyModel, visited: np.ndarray, slots: np.ndarray, hours: np.ndarray, day: int) -> None:
+    """Visited households' needs become known; volunteers serve those they may with the ``hours`` they have left."""
     needs = model.needs
     open_ids = needs.open_ids
     mine = open_ids[np.isin(needs.resident[open_ids], visited)]
-    state = needs.state[mine]
-    unreported = mine[state == State.UNREPORTED]
+    unreported = mine[needs.state[mine] == State.UNREPORTED]
     needs.state[unreported] = State.WAITING
     needs.discovered[unreported] = True
-    waiting = mine[(state == State.UNREPORTED) | (state == State.WAITING)]
-    providers = model.need_params.providers[needs.type[waiting]]
-    volunteer_can = (providers & int(Provider.VOLUNTEER)) > 0
-    on_the_spot = waiting[volunteer_can & ~needs.severe[waiting]]
-    start_service(model, on_the_spot, Provider.VOLUNTEER, day)
-
+    lacking = mine[(needs.state[mine] == State.WAITING) | in_delivery(model, mine)]
+    volunteer_can = (model.need_params.providers[needs.type[lacking]] & int(Provider.VOLUNTEER)) > 0
+    for need in lacking[volunteer_can & ~needs.severe[lacking]].tolist():
+        skilled = (model.volunteers.skills[slots] & (1 << int(needs.type[need]))) > 0
+        available = float(hours[skilled].sum())
+        if available <= DONE_HOURS:
+            continue
+        give = min(available, float(needs.hours_left[need]))
+        share = hours[skilled] * (give / available)
+        hours[skilled] -= share
+        model.volunteers.give_unbanked(slots[skilled], share, served=True)
+        deliver(model, np.array([need]), np.array([give]), Provider.VOLUNTEER, day)

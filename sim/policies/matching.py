@@ -1,12 +1,19 @@
 """Matching lever: the committee (or the district platform) dispatches providers to waiting needs.
 
-Each day waiting needs are taken in priority order (severe first, then listed households, then
-the oldest) and routed type by type through the providers that can serve them: a programme
-session today, the nearest volunteer with the skill and banked hours (scipy k-d tree), the
-community fund (material hardship), purchased professional hours, social workers' case-work
-hours. Severe needs go to professionals only. With community scope a need is matched only inside
-its own community and to volunteers within walking distance; the platform matches across the
-district at any distance.
+Each day the needs still lacking hours are taken in priority order (needs already in delivery,
+then severe, then listed households, then the oldest) and routed type by type through the
+providers that may serve them. Routine route: a programme session today, the nearest volunteers
+with the skill (scipy k-d tree), the community fund (material hardship), purchased professional
+hours, social workers' case-work hours. Severe route: social workers, professionals, then any
+other kind the type lists for severe needs (the fund for material hardship). Providers give the
+hours they have banked, in parts: a need larger than one provider's bank takes hours from several
+providers, and over several days, until its hours are given (``sim.lifecycle.deliver``).
+
+With community scope a need is matched only inside its own community, volunteers within walking
+distance (``volunteers.local_radius_m``). The district platform matches across communities, but
+only what can travel: volunteers', social workers' and professionals' hours within
+``linkage.platform_radius_m`` of the need's home; programme places (site-bound) and fund money
+(a community's) stay with their community.
 """
 
 from __future__ import annotations
@@ -16,8 +23,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.spatial import cKDTree
 
-from sim.lifecycle import start_service
-from sim.needs import SEVERE_PROVIDERS, Provider, State
+from sim.lifecycle import deliver, in_delivery, start_service
+from sim.needs import DONE_HOURS, Provider, State
 from sim.scenario import MatchingScope
 
 if TYPE_CHECKING:
@@ -25,34 +32,38 @@ if TYPE_CHECKING:
     from sim.model import FiveSocietyModel
 
 ROUTE = (Provider.PROGRAMME, Provider.VOLUNTEER, Provider.FUND, Provider.PROFESSIONAL, Provider.SOCIAL_WORKER)
-SEVERE_ROUTE = (Provider.SOCIAL_WORKER, Provider.PROFESSIONAL)
+SEVERE_ROUTE = (Provider.SOCIAL_WORKER, Provider.PROFESSIONAL, Provider.FUND, Provider.PROGRAMME, Provider.VOLUNTEER)
 NEAREST_VOLUNTEERS = 16
 
 
 class Dispatcher:
-    """Routes waiting needs to providers each day."""
+    """Routes needs that still lack hours to providers each day."""
 
     def __init__(self, model: FiveSocietyModel) -> None:
         self.model = model
-        self.platform = model.scenario.linkage.matching_scope == MatchingScope.PLATFORM
-        self.radius_m = np.inf if self.platform else model.scenario.volunteers.local_radius_m
+        link = model.scenario.linkage
+        self.platform = link.matching_scope == MatchingScope.PLATFORM
+        self.radius_m = link.platform_radius_m if self.platform else model.scenario.volunteers.local_radius_m
         self._trees: dict[int, tuple[cKDTree, np.ndarray]] = {}
         self._roster_version = -1
 
     def step(self, day: int) -> None:
-        """Match today's waiting needs."""
+        """Match today's waiting needs and continue those in delivery."""
         needs = self.model.needs
-        ids = needs.open_ids[needs.state[needs.open_ids] == State.WAITING]
+        open_ids = needs.open_ids
+        going = in_delivery(self.model, open_ids)
+        ids = open_ids[(needs.state[open_ids] == State.WAITING) | going]
         if ids.size == 0:
             return
-        ids = ids[np.lexsort((ids, needs.arrival_day[ids], ~needs.listed[ids], ~needs.severe[ids]))]
+        going = in_delivery(self.model, ids)
+        ids = ids[np.lexsort((ids, needs.arrival_day[ids], ~needs.listed[ids], ~needs.severe[ids], ~going))]
         types = needs.type[ids]
-        providers = self.model.need_params.providers
+        params = self.model.need_params
         for need_type in np.unique(types):
             queue = ids[types == need_type]
             severe = needs.severe[queue]
-            self._route(queue[~severe], int(need_type), ROUTE, int(providers[need_type]), day)
-            self._route(queue[severe], int(need_type), SEVERE_ROUTE, int(providers[need_type]) & int(SEVERE_PROVIDERS), day)
+            self._route(queue[severe], int(need_type), SEVERE_ROUTE, int(params.severe_providers[need_type]), day)
+            self._route(queue[~severe], int(need_type), ROUTE, int(params.providers[need_type]), day)
 
     def _route(self, queue: np.ndarray, need_type: int, route: tuple[Provider, ...], allowed: int, day: int) -> None:
         for provider in route:
@@ -62,43 +73,47 @@ class Dispatcher:
                 queue = self._handlers[provider](self, queue, need_type, day)
 
     def _programme(self, queue: np.ndarray, need_type: int, day: int) -> np.ndarray:
+        """Free places of today's sessions, for needs of the session's own community (places do not travel)."""
         community = self.model.needs.community[queue]
         taken = np.zeros(queue.size, dtype=bool)
         for run in self.model.sessions_today:
             left = run.need_places(self.model.scenario.organizations.regular_occupancy) - run.served_today
             if need_type not in run.need_types or left <= 0:
                 continue
-            eligible = ~taken if self.platform else ~taken & (community == run.community)
-            chosen = np.flatnonzero(eligible)[:left]
+            chosen = np.flatnonzero(~taken & (community == run.community))[:left]
             taken[chosen] = True
             run.served_today += chosen.size
             start_service(self.model, queue[chosen], Provider.PROGRAMME, day)
         return queue[~taken]
 
     def _volunteer(self, queue: np.ndarray, need_type: int, day: int) -> np.ndarray:
+        """The nearest skilled volunteers within reach give their banked hours, nearest first."""
         tree, slots = self._tree(need_type)
         pool = self.model.volunteers
-        if slots.size == 0 or pool.bank[slots].max() <= 0.0:
+        if slots.size == 0 or pool.bank[slots].max() <= DONE_HOURS:
             return queue
         needs = self.model.needs
         resident = needs.resident[queue]
         points = np.column_stack([self.model.population.x_m[resident], self.model.population.y_m[resident]])
         _, nearest = tree.query(points, k=min(NEAREST_VOLUNTEERS, slots.size), distance_upper_bound=self.radius_m)
         nearest = nearest.reshape(queue.size, -1)
-        hours, community = needs.hours[queue].tolist(), needs.community[queue].tolist()
-        pool_community = pool.community
-        served = []
+        left, community = needs.hours_left[queue].tolist(), needs.community[queue].tolist()
+        pool_community, bank = pool.community, pool.bank
+        given, reached = np.zeros(queue.size), np.zeros(queue.size, dtype=bool)
         for i, row in enumerate(nearest.tolist()):
             for j in row:
                 if j >= slots.size:
                     break
                 slot = int(slots[j])
-                if (self.platform or pool_community[slot] == community[i]) and pool.bank[slot] >= hours[i]:
-                    pool.spend(slot, hours[i])
+                if (self.platform or pool_community[slot] == community[i]) and bank[slot] > DONE_HOURS:
+                    hours = min(float(bank[slot]), left[i] - given[i])
+                    pool.spend(slot, hours)
+                    given[i] += hours
+                    reached[i] = True
                     self.model.move_volunteer(slot, int(resident[i]))
-                    served.append(i)
-                    break
-        return self._finish(queue, served, Provider.VOLUNTEER, day)
+                    if left[i] - given[i] <= DONE_HOURS:
+                        break
+        return self._delivered(queue, given, reached, Provider.VOLUNTEER, day)
 
     def _tree(self, need_type: int) -> tuple[cKDTree, np.ndarray]:
         if self._roster_version != self.model.roster_version:
@@ -112,22 +127,31 @@ class Dispatcher:
         return self._trees[need_type]
 
     def _hours(self, pool: HoursPool, provider: Provider, queue: np.ndarray, day: int) -> np.ndarray:
+        """Paid providers within reach give their banked hours, the fullest bank first."""
         active = np.flatnonzero(pool.view("active"))
         if active.size == 0:
             return queue
         needs = self.model.needs
-        hours, community = needs.hours[queue].tolist(), needs.community[queue].tolist()
+        left, community, resident = needs.hours_left[queue].tolist(), needs.community[queue].tolist(), needs.resident[queue]
         by_community = {c: active[pool.community[active] == c] for c in set(community)}
-        served = []
+        given, reached = np.zeros(queue.size), np.zeros(queue.size, dtype=bool)
         for i in range(queue.size):
-            slots = active if self.platform else by_community[community[i]]
-            if slots.size == 0:
-                continue
-            best = int(slots[np.argmax(pool.bank[slots])])
-            if pool.bank[best] >= hours[i]:
-                pool.spend(best, hours[i])
-                served.append(i)
-        return self._finish(queue, served, provider, day)
+            slots = self._reachable(pool, active, int(resident[i])) if self.platform else by_community[community[i]]
+            slots = slots[pool.bank[slots] > DONE_HOURS]
+            for slot in slots[np.argsort(-pool.bank[slots], kind="stable")].tolist():
+                hours = min(float(pool.bank[slot]), left[i] - given[i])
+                pool.spend(slot, hours)
+                given[i] += hours
+                reached[i] = True
+                if left[i] - given[i] <= DONE_HOURS:
+                    break
+        return self._delivered(queue, given, reached, provider, day)
+
+    def _reachable(self, pool: HoursPool, slots: np.ndarray, resident: int) -> np.ndarray:
+        """Providers ``slots`` based within the platform radius of a resident's home."""
+        population = self.model.population
+        dx, dy = pool.x_m[slots] - population.x_m[resident], pool.y_m[slots] - population.y_m[resident]
+        return slots[dx * dx + dy * dy <= self.radius_m ** 2]
 
     def _social_worker(self, queue: np.ndarray, need_type: int, day: int) -> np.ndarray:
         return self._hours(self.model.social_workers, Provider.SOCIAL_WORKER, queue, day)
@@ -139,15 +163,20 @@ class Dispatcher:
         needs = self.model.needs
         served = [i for i, (c, yuan) in enumerate(zip(needs.community[queue].tolist(), needs.yuan[queue].tolist()))
                   if self.model.funds[c].grant(yuan)]
-        return self._finish(queue, served, Provider.FUND, day)
-
-    def _finish(self, queue: np.ndarray, served: list[int], provider: Provider, day: int) -> np.ndarray:
         if not served:
             return queue
-        start_service(self.model, queue[served], provider, day)
+        start_service(self.model, queue[served], Provider.FUND, day)
         keep = np.ones(queue.size, dtype=bool)
         keep[served] = False
         return queue[keep]
+
+    def _delivered(self, queue: np.ndarray, given: np.ndarray, reached: np.ndarray, provider: Provider, day: int) -> np.ndarray:
+        """Book the hours given to each need a provider ``reached``; returns the needs that still lack hours."""
+        if not reached.any():
+            return queue
+        done = np.zeros(queue.size, dtype=bool)
+        done[reached] = deliver(self.model, queue[reached], given[reached], provider, day)
+        return queue[~done]
 
     _handlers = {
         Provider.PROGRAMME: _programme,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.needs import NEED_TYPES, DEFAULTS, Group, Provider
+from sim.needs import Group, Provider
 from sim.scenario import ServiceMode
 
 if TYPE_CHECKING:
@@ -21,13 +21,18 @@ if TYPE_CHECKING:
 
 LOAD_MEMORY_DAYS = 28.0  # utilisation is averaged over about four weeks [assumed]
 POINTS_PER_HOUR = 1.0
-VOLUNTEER_SKILLS = [i for i, t in enumerate(NEED_TYPES) if DEFAULTS[t].providers & Provider.VOLUNTEER]
 
 
 def list_reserve_share(model: FiveSocietyModel) -> float:
     """Share of volunteer hours kept for scheduled list visits under the service mode."""
     mode = model.scenario.linkage.service_mode
     return {ServiceMode.ORDER: 0.0, ServiceMode.MIXED: model.scenario.linkage.list_share, ServiceMode.LIST: 1.0}[mode]
+
+
+def volunteer_skills(model: FiveSocietyModel) -> np.ndarray:
+    """Need types a volunteer may serve (routine or severe): the skills volunteers may have."""
+    params = model.need_params
+    return np.flatnonzero(((params.providers | params.severe_providers) & int(Provider.VOLUNTEER)) > 0)
 
 
 def recruit(model: FiveSocietyModel, residents: np.ndarray, day: int, initial: bool = False) -> None:
@@ -37,8 +42,9 @@ def recruit(model: FiveSocietyModel, residents: np.ndarray, day: int, initial: b
     v, s = model.scenario.volunteers, model.scenario
     rng = model.streams.skills
     n = residents.size
-    skill_draw = rng.random((n, len(VOLUNTEER_SKILLS)))
-    skills = ((skill_draw < v.skill_share) * (1 << np.array(VOLUNTEER_SKILLS))).sum(axis=1)
+    types = volunteer_skills(model)
+    skill_draw = rng.random((n, types.size))
+    skills = ((skill_draw < v.skill_share) * (1 << types)).sum(axis=1)
     motivation = rng.beta(2.0, 2.0, n)
     patrol = rng.random(n) < s.linkage.discovery.patrol_share
     patrol_hours = np.where(patrol, s.linkage.discovery.patrol_hours_per_week, 0.0)
