@@ -115,6 +115,21 @@ def test_list_only_mode_gives_no_volunteer_hours_to_orders() -> None:
     assert model.list_visits > 0
 
 
+def test_list_visits_charge_the_hours_they_serve_and_pass_on_what_volunteers_may_not_serve() -> None:
+    model = run_model(small({"linkage.service_mode": "list", "volunteers.skill_share": 0.5}, days=90), seed=2)
+    pool, needs = model.volunteers, model.needs
+    served = needs.view("given_volunteer") > 0
+    assert np.count_nonzero(served) > 10
+    # no bank in list mode: every volunteer hour is a visit or the hours of a need served on a visit
+    assert pool.view("given").sum() == pytest.approx(model.list_visits * model.scenario.linkage.list_visit_hours + pool.view("served").sum())
+    assert pool.view("served").sum() == pytest.approx(needs.view("given_volunteer").sum())
+    assert not np.any(served & needs.view("severe"))
+    volunteer_types = (model.need_params.providers[needs.view("type")] & int(Provider.VOLUNTEER)) > 0
+    assert np.all(volunteer_types[served])
+    met_by_volunteer = (needs.view("state") == State.MET) & (needs.view("provider") == int(Provider.VOLUNTEER))
+    np.testing.assert_allclose(needs.view("given_volunteer")[met_by_volunteer], needs.view("hours")[met_by_volunteer], rtol=1e-6)
+
+
 def test_points_keep_volunteers() -> None:
     base = {"communities.baseline.volunteers": 300}
     for off, on in paired(base, {"linkage.points_enabled": True}, "volunteer_retention", days=365):

@@ -152,3 +152,27 @@ def test_overrides_cannot_create_communities_by_a_typo() -> None:
     assert caught.value.problems == [
         f"{BASELINE} (override): communities.basline.residents: unknown community 'basline' "
         "(allowed: baseline; add communities in the scenario file)"]
+
+
+def test_every_need_type_has_a_provider_when_routine_and_when_severe() -> None:
+    scenario = resolve(BASELINE)
+    from sim.needs import NEED_TYPES
+    from sim.scenario import dead_ends
+
+    assert all(not dead_ends(scenario, need_type) for need_type in NEED_TYPES)
+
+
+def test_a_need_type_no_provider_can_serve_is_refused_with_one_line_naming_the_key() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        resolve(BASELINE, {"needs.meals.severe_providers": [], "needs.health.providers": ["programme"]})
+    assert len(caught.value.problems) == 2
+    assert caught.value.problems[0].startswith(f"{BASELINE}: needs.meals.severe_providers: no provider can serve severe meals needs in baseline")
+    assert caught.value.problems[1].startswith(f"{BASELINE}: needs.health.providers: no provider can serve health needs in baseline")
+
+
+def test_site_bound_providers_count_only_where_their_site_exists() -> None:
+    with pytest.raises(ScenarioError, match=r"needs\.meals\.providers: .* in baseline \(listed: programme"):
+        resolve(BASELINE, {"needs.meals.providers": ["programme"], "communities.baseline.programmes": ["market"]})
+    with pytest.raises(ScenarioError, match=r"needs\.health\.providers: .*listed: professional"):
+        resolve(BASELINE, {"needs.health.providers": ["professional"], "organizations.service_orgs": 0})
+    assert resolve(BASELINE, {"needs.meals.providers": ["programme"]}).needs.meals.providers == ["programme"]
