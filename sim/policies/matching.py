@@ -1,11 +1,13 @@
 """Matching lever: the committee (or the district platform) dispatches providers to waiting needs.
 
-Each day the needs still lacking hours are taken in priority order (needs already in delivery,
-then severe, then listed households, then the oldest) and routed type by type through the
-providers that may serve them. Routine route: a programme session today, the nearest volunteers
-with the skill (scipy k-d tree), the community fund (material hardship), purchased professional
-hours, social workers' case-work hours. Severe route: social workers, professionals, then any
-other kind the type lists for severe needs (the fund for material hardship). Providers give the
+Each day the needs still lacking hours, of every type, are put in one priority order (needs already
+in delivery, then listed households, then the oldest) and routed, severe needs before routine
+ones, through the providers their type lists: each provider in turn takes the needs left in that
+order, so a provider shared by several types serves them by priority, not by type. Routine route:
+a programme session today, the nearest volunteers with the skill (scipy k-d tree), the community
+fund (material hardship), purchased professional hours, social workers' case-work hours. Severe
+route: social workers, professionals, then any other kind the type lists for severe needs (the
+fund for material hardship). Providers give the
 hours they have banked, in parts: a need larger than one provider's bank takes hours from several
 providers, and over several days, until its hours are given (``sim.lifecycle.deliver``).
 
@@ -56,55 +58,51 @@ class Dispatcher:
         if ids.size == 0:
             return
         going = in_delivery(self.model, ids)
-        ids = ids[np.lexsort((ids, needs.arrival_day[ids], ~needs.listed[ids], ~needs.severe[ids], ~going))]
-        types = needs.type[ids]
+        ids = ids[np.lexsort((ids, needs.arrival_day[ids], ~needs.listed[ids], ~going))]
+        severe = needs.severe[ids]
         params = self.model.need_params
-        for need_type in np.unique(types):
-            queue = ids[types == need_type]
-            severe = needs.severe[queue]
-            self._route(queue[severe], int(need_type), SEVERE_ROUTE, int(params.severe_providers[need_type]), day)
-            self._route(queue[~severe], int(need_type), ROUTE, int(params.providers[need_type]), day)
+        self._route(ids[severe], SEVERE_ROUTE, params.severe_providers, day)
+        self._route(ids[~severe], ROUTE, params.providers, day)
 
-    def _route(self, queue: np.ndarray, need_type: int, route: tuple[Provider, ...], allowed: int, day: int) -> None:
+    def _route(self, queue: np.ndarray, route: tuple[Provider, ...], allowed_by_type: np.ndarray, day: int) -> None:
+        """Offer the needs ``queue`` (in priority order) to each provider of ``route`` their type allows."""
+        allowed = allowed_by_type[self.model.needs.type[queue]]
         for provider in route:
-            if queue.size == 0:
-                return
-            if allowed & int(provider):
-                queue = self._handlers[provider](self, queue, need_type, day)
+            may = (allowed & int(provider)) > 0
+            if not may.any():
+                continue
+            still = np.isin(queue, self._handlers[provider](self, queue[may], day)) | ~may
+            queue, allowed = queue[still], allowed[still]
 
-    def _programme(self, queue: np.ndarray, need_type: int, day: int) -> np.ndarray:
-        """Free places of today's sessions, for needs of the session's own community (places do not travel)."""
-        community = self.model.needs.community[queue]
+    def _programme(self, queue: np.ndarray, day: int) -> np.ndarray:
+        """Free places of today's sessions, for needs of their types in the session's own community (places do not travel)."""
+        needs = self.model.needs
+        community, types = needs.community[queue], needs.type[queue]
         taken = np.zeros(queue.size, dtype=bool)
         for run in self.model.sessions_today:
             left = run.need_places(self.model.scenario.organizations.regular_occupancy) - run.served_today
-            if need_type not in run.need_types or left <= 0:
+            if left <= 0:
                 continue
-            chosen = np.flatnonzero(~taken & (community == run.community))[:left]
+            chosen = np.flatnonzero(~taken & (community == run.community) & np.isin(types, run.need_types))[:left]
             taken[chosen] = True
             run.served_today += chosen.size
             start_service(self.model, queue[chosen], Provider.PROGRAMME, day)
         return queue[~taken]
 
-    def _volunteer(self, queue: np.ndarray, need_type: int, day: int) -> np.ndarray:
+    def _volunteer(self, queue: np.ndarray, day: int) -> np.ndarray:
         """The nearest skilled volunteers within reach give their banked hours, nearest first."""
-        tree, slots = self._tree(need_type)
         pool = self.model.volunteers
-        if slots.size == 0 or pool.bank[slots].max() <= DONE_HOURS:
+        if pool.size == 0 or pool.view("bank").max() <= DONE_HOURS:
             return queue
         needs = self.model.needs
         resident = needs.resident[queue]
-        points = np.column_stack([self.model.population.x_m[resident], self.model.population.y_m[resident]])
-        _, nearest = tree.query(points, k=min(NEAREST_VOLUNTEERS, slots.size), distance_upper_bound=self.radius_m)
-        nearest = nearest.reshape(queue.size, -1)
         left, community = needs.hours_left[queue].tolist(), needs.community[queue].tolist()
         pool_community, bank = pool.community, pool.bank
         given, reached = np.zeros(queue.size), np.zeros(queue.size, dtype=bool)
-        for i, row in enumerate(nearest.tolist()):
-            for j in row:
-                if j >= slots.size:
+        for i, row in enumerate(self._nearest(queue).tolist()):
+            for slot in row:
+                if slot < 0:
                     break
-                slot = int(slots[j])
                 if (self.platform or pool_community[slot] == community[i]) and bank[slot] > DONE_HOURS:
                     hours = min(float(bank[slot]), left[i] - given[i])
                     pool.spend(slot, hours)
@@ -114,6 +112,24 @@ class Dispatcher:
                     if left[i] - given[i] <= DONE_HOURS:
                         break
         return self._delivered(queue, given, reached, Provider.VOLUNTEER, day)
+
+    def _nearest(self, queue: np.ndarray) -> np.ndarray:
+        """Per need, the slots of the nearest active volunteers with its skill within reach, nearest first (-1 pads)."""
+        needs, population = self.model.needs, self.model.population
+        types = needs.type[queue]
+        rows = np.full((queue.size, NEAREST_VOLUNTEERS), -1, dtype=np.int64)
+        for need_type in np.unique(types).tolist():
+            tree, slots = self._tree(need_type)
+            if slots.size == 0:
+                continue
+            mine = np.flatnonzero(types == need_type)
+            resident = needs.resident[queue[mine]]
+            points = np.column_stack([population.x_m[resident], population.y_m[resident]])
+            k = min(NEAREST_VOLUNTEERS, slots.size)
+            _, nearest = tree.query(points, k=k, distance_upper_bound=self.radius_m)
+            nearest = nearest.reshape(mine.size, k)
+            rows[mine, :k] = np.where(nearest < slots.size, slots[np.minimum(nearest, slots.size - 1)], -1)
+        return rows
 
     def _tree(self, need_type: int) -> tuple[cKDTree, np.ndarray]:
         if self._roster_version != self.model.roster_version:
@@ -153,13 +169,13 @@ class Dispatcher:
         dx, dy = pool.x_m[slots] - population.x_m[resident], pool.y_m[slots] - population.y_m[resident]
         return slots[dx * dx + dy * dy <= self.radius_m ** 2]
 
-    def _social_worker(self, queue: np.ndarray, need_type: int, day: int) -> np.ndarray:
+    def _social_worker(self, queue: np.ndarray, day: int) -> np.ndarray:
         return self._hours(self.model.social_workers, Provider.SOCIAL_WORKER, queue, day)
 
-    def _professional(self, queue: np.ndarray, need_type: int, day: int) -> np.ndarray:
+    def _professional(self, queue: np.ndarray, day: int) -> np.ndarray:
         return self._hours(self.model.professionals, Provider.PROFESSIONAL, queue, day)
 
-    def _fund(self, queue: np.ndarray, need_type: int, day: int) -> np.ndarray:
+    def _fund(self, queue: np.ndarray, day: int) -> np.ndarray:
         needs = self.model.needs
         served = [i for i, (c, yuan) in enumerate(zip(needs.community[queue].tolist(), needs.yuan[queue].tolist()))
                   if self.model.funds[c].grant(yuan)]
