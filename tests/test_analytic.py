@@ -61,6 +61,19 @@ def test_ample_capacity_and_nothing_hidden_give_coverage_near_one() -> None:
     assert kpis["coverage_hardship"] >= 0.99
 
 
+def test_every_need_type_can_be_met_when_all_are_severe() -> None:
+    """No dead ends: with ample paid hours and every need severe, every type is met (material hardship by the fund)."""
+    severe = {**nothing_hidden(), **{f"needs.{t}.severe_share": 1.0 for t in ALL_TYPES},
+              "budget.total_yuan": 2_000_000.0, "social_workers.base_workers": 5.0}
+    model = run_model(small(severe, residents=1500, days=120), seed=8)
+    needs = model.needs
+    met = needs.view("state") == State.MET
+    for index, need_type in enumerate(NEED_TYPES):
+        assert np.count_nonzero(met & (needs.view("type") == index)) > 0, need_type
+    assert model.result().kpis["coverage"] >= 0.99
+    assert not np.any(met & np.isin(needs.view("provider"), [int(Provider.VOLUNTEER), int(Provider.PROGRAMME)]))
+
+
 def test_no_resources_give_no_coverage() -> None:
     bare = {**nothing_hidden(), **no_money(), "communities.baseline.volunteers": 0, "volunteers.recruit_rate_per_year": 0.0}
     model = run_model(small(bare, residents=500, days=90), seed=4)
