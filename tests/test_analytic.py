@@ -137,24 +137,24 @@ def test_every_need_met_consumed_its_providers_hours() -> None:
 
 # -- exact traces ---------------------------------------------------------------------------------
 
-def tiny(patience_days: int = 7) -> FiveSocietyModel:
-    """Five working-age residents, one volunteer giving 1 hour a day, nothing else; no need arises by itself."""
+def tiny(patience_days: int = 7, **extra: Any) -> FiveSocietyModel:
+    """Five working-age residents, one volunteer giving 1 hour a day, nothing else (unless ``extra``); no need arises by itself."""
     overrides = {
         **no_money(), **no_needs_but(), **steady_volunteers(1), "volunteers.hours_per_week": 7.0,
         "communities.baseline.share_elderly": 0.0, "communities.baseline.share_children": 0.0,
         "communities.baseline.share_hardship": 0.0, "communities.baseline.share_disabled": 0.0,
-        "communities.baseline.programmes": [], "needs.daily_life.patience_days": patience_days,
+        "communities.baseline.programmes": [], "needs.daily_life.patience_days": patience_days, **extra,
     }
     model = FiveSocietyModel(small(overrides, residents=5, days=10), seed=1)
     return model
 
 
-def add_needs(model: FiveSocietyModel, hours: list[float]) -> np.ndarray:
-    """Daily-life needs of ``hours`` for the residents who are not the volunteer, known and waiting on day 0."""
+def add_needs(model: FiveSocietyModel, hours: list[float], need_type: int = DAILY_LIFE) -> np.ndarray:
+    """Needs (daily life unless said) of ``hours`` for the residents who are not the volunteer, known and waiting on day 0."""
     residents = np.setdiff1d(np.arange(5), model.volunteers.view("resident"))[: len(hours)]
     n = len(hours)
     return model.needs.append(
-        resident=residents, community=np.zeros(n), type=np.full(n, DAILY_LIFE), hours=np.array(hours),
+        resident=residents, community=np.zeros(n), type=np.full(n, need_type), hours=np.array(hours),
         hours_left=np.array(hours), arrival_day=np.zeros(n), patience_days=np.full(n, model.scenario.needs.daily_life.patience_days),
         state=np.full(n, State.WAITING), report_threshold=np.ones(n), discovery_threshold=np.ones(n),
     )
@@ -214,3 +214,25 @@ def test_trace_a_need_larger_than_the_bank_cap_is_still_served() -> None:
     assert log[11] == (11, ("IN_SERVICE", 1.0), 0.0)
     assert log[12] == (12, ("MET", 0.0), 0.0)
     assert model.volunteers.given[0] == pytest.approx(40.0) and all(invariants(model).values())
+
+
+def test_trace_two_providers_share_one_need_and_the_last_hour_names_the_provider() -> None:
+    """A 5-hour elderly-care need; the volunteer (1 h a day) comes before the social worker (1 h a day) on the route."""
+    social_worker = {"social_workers.base_workers": 1.0, "social_workers.hours_per_week": 35.0,
+                     "social_workers.casework_share": 0.2, "social_workers.outreach_share": 0.0}
+    model = tiny(**social_worker)
+    [need] = add_needs(model, [5.0], need_type=NEED_TYPES.index(NeedType.ELDERLY_CARE))
+    log = []
+    for day in range(4):
+        model.step()
+        log.append((day, State(int(model.needs.state[need])).name, float(model.needs.hours_left[need]),
+                    float(model.volunteers.bank[0]), float(model.social_workers.bank[0])))
+    assert log == [
+        (0, "IN_SERVICE", 3.0, 0.0, 0.0),  # one hour from each
+        (1, "IN_SERVICE", 1.0, 0.0, 0.0),
+        (2, "MET", 0.0, 0.0, 1.0),  # the volunteer gives the last hour; care lasts 2 days from the first: met on day 2
+        (3, "MET", 0.0, 1.0, 2.0),
+    ]
+    needs = model.needs
+    assert (needs.given_volunteer[need], needs.given_social_worker[need]) == (3.0, 2.0)
+    assert needs.provider[need] == int(Provider.VOLUNTEER) and needs.close_day[need] == 2
