@@ -71,11 +71,15 @@ class Dispatcher:
             may = (allowed & int(provider)) > 0
             if not may.any():
                 continue
-            still = np.isin(queue, self._handlers[provider](self, queue[may], day)) | ~may
+            still = ~may
+            still[may] = self._handlers[provider](self, queue[may], day)
             queue, allowed = queue[still], allowed[still]
 
     def _programme(self, queue: np.ndarray, day: int) -> np.ndarray:
-        """Free places of today's sessions, for needs of their types in the session's own community (places do not travel)."""
+        """Free places of today's sessions, for needs of their types in the session's own community (places do not travel).
+
+        Like every handler, takes needs in priority order and returns the mask of those still lacking hours.
+        """
         needs = self.model.needs
         community, types = needs.community[queue], needs.type[queue]
         taken = np.zeros(queue.size, dtype=bool)
@@ -87,13 +91,13 @@ class Dispatcher:
             taken[chosen] = True
             run.served_today += chosen.size
             start_service(self.model, queue[chosen], Provider.PROGRAMME, day)
-        return queue[~taken]
+        return ~taken
 
     def _volunteer(self, queue: np.ndarray, day: int) -> np.ndarray:
         """The nearest skilled volunteers within reach give their banked hours, nearest first."""
         pool = self.model.volunteers
         if pool.size == 0 or pool.view("bank").max() <= DONE_HOURS:
-            return queue
+            return np.ones(queue.size, dtype=bool)
         needs = self.model.needs
         resident = needs.resident[queue]
         left, community = needs.hours_left[queue].tolist(), needs.community[queue].tolist()
@@ -144,9 +148,9 @@ class Dispatcher:
 
     def _hours(self, pool: HoursPool, provider: Provider, queue: np.ndarray, day: int) -> np.ndarray:
         """Paid providers within reach give their banked hours, the fullest bank first."""
-        active = np.flatnonzero(pool.view("active"))
+        active = np.flatnonzero(pool.view("active") & (pool.view("bank") > DONE_HOURS))
         if active.size == 0:
-            return queue
+            return np.ones(queue.size, dtype=bool)
         needs = self.model.needs
         left, community, resident = needs.hours_left[queue].tolist(), needs.community[queue].tolist(), needs.resident[queue]
         by_community = {c: active[pool.community[active] == c] for c in set(community)}
@@ -154,6 +158,10 @@ class Dispatcher:
         for i in range(queue.size):
             slots = self._reachable(pool, active, int(resident[i])) if self.platform else by_community[community[i]]
             slots = slots[pool.bank[slots] > DONE_HOURS]
+            if slots.size == 0:
+                if not self.platform:
+                    by_community[community[i]] = slots  # drained today: later needs of the community skip it
+                continue
             for slot in slots[np.argsort(-pool.bank[slots], kind="stable")].tolist():
                 hours = min(float(pool.bank[slot]), left[i] - given[i])
                 pool.spend(slot, hours)
@@ -179,20 +187,17 @@ class Dispatcher:
         needs = self.model.needs
         served = [i for i, (c, yuan) in enumerate(zip(needs.community[queue].tolist(), needs.yuan[queue].tolist()))
                   if self.model.funds[c].grant(yuan)]
-        if not served:
-            return queue
+        lacking = np.ones(queue.size, dtype=bool)
+        lacking[served] = False
         start_service(self.model, queue[served], Provider.FUND, day)
-        keep = np.ones(queue.size, dtype=bool)
-        keep[served] = False
-        return queue[keep]
+        return lacking
 
     def _delivered(self, queue: np.ndarray, given: np.ndarray, reached: np.ndarray, provider: Provider, day: int) -> np.ndarray:
-        """Book the hours given to each need a provider ``reached``; returns the needs that still lack hours."""
-        if not reached.any():
-            return queue
+        """Book the hours given to each need a provider ``reached``; returns the mask of needs that still lack hours."""
         done = np.zeros(queue.size, dtype=bool)
-        done[reached] = deliver(self.model, queue[reached], given[reached], provider, day)
-        return queue[~done]
+        if reached.any():
+            done[reached] = deliver(self.model, queue[reached], given[reached], provider, day)
+        return ~done
 
     _handlers = {
         Provider.PROGRAMME: _programme,
