@@ -99,7 +99,7 @@ class NeedParams(Strict):
     hours_mean: Hours | None = Field(None, description="[assumed] mean hours of work to serve one need")
     yuan_mean: Yuan | None = Field(None, description="[assumed] mean yuan to relieve one need (material hardship)")
     patience_days: Annotated[int, Field(ge=1, le=3650)] | None = Field(None, description="[assumed] days a need waits before it is closed unmet")
-    hidden_share: Share | None = Field(None, description="[assumed] share of needs the resident does not report")
+    hidden_share: Share | None = Field(None, description="[assumed; an uncertainty: plausible range x0.5 to x2 of the type defaults, 0.14-0.50 of all needs (defaults 0.29), from non-take-up of social assistance 16-55% (Eurofound 2015) and ~50% of eligible urban dibao families (Gao, Garfinkel & Zhai 2009); docs/ODD.md section 7] share of needs the resident does not report")
     severe_share: Share | None = Field(None, description="[assumed] share of needs that are complex and need a social worker")
 
 
@@ -214,11 +214,23 @@ class Discovery(Strict):
     contact_detect_prob: Share = Field(0.1, description="[assumed] chance a contact finds a hidden need")
     visit_detect_prob: Share = Field(0.4, description="[assumed] chance a home visit finds a hidden need")
     meeting_detect_prob: Share = Field(0.15, description="[assumed] chance a meeting surfaces a hidden need")
-    outreach_residents_per_hour: float = Field(4.0, ge=0.0, le=100.0, description="[assumed] residents a social-worker outreach hour reaches")
+    outreach_hours_per_household: float = Field(0.75, gt=0.0, le=20.0, description="[assumed: a 30-minute home visit with a needs checklist plus the walk to the next door] social-worker outreach hours to screen one household")
     outreach_detect_prob: Share = Field(0.7, description="[assumed] chance outreach finds a hidden need")
     walk_in_rate_per_day: float = Field(0.3, ge=0.0, le=10.0, description="[assumed] daily reporting hazard at the service point's door")
     walk_in_decay_m: float = Field(800.0, gt=0.0, le=1e5, description="[assumed] distance over which walk-in reporting falls by 1/e")
     online_rate_per_day: float = Field(1.0, ge=0.0, le=10.0, description="[assumed] daily reporting hazard online")
+    residents_per_household: float = Field(2.62, ge=1.0, le=20.0, description="[lit: China 7th census 2020, 2.62 persons per family household (NBS, 11 May 2021)] residents per household visited")
+    representatives_per_100_households: float = Field(9.0, ge=0.0, le=100.0, description="[lit: Organic Law of Urban Residents' Committees 1989 art. 9, 2-3 representatives per residents' group; 1954 Regulations art. 3, groups of 15-40 households: 2.5 / 27.5 = 9 per 100] resident representatives")
+    representative_hours_per_week: float = Field(1.0, ge=0.0, le=40.0, description="[assumed: unpaid residents, a little under a volunteer's 1.6 pledged hours] hours a representative gives to contacts, visits and meetings")
+    contact_hours_per_household: float = Field(0.1, ge=0.0, le=8.0, description="[assumed: a 5-minute call or doorstep greeting plus the note] hours of one contact")
+    visit_hours_per_household: float = Field(0.5, ge=0.0, le=8.0, description="[assumed: a 20-30 minute home visit plus the walk] hours of one home visit")
+    meeting_hours_per_representative: float = Field(2.0, ge=0.0, le=24.0, description="[assumed: a two-hour meeting] hours each representative spends on one meeting")
+    committee_staff_per_10000: float = Field(18.0, ge=0.0, le=1000.0, description="[lit: State Council 14th five-year plan for urban and rural community services (国办发〔2021〕56号), 18 community workers per 10,000 urban residents] committee staff (社区工作者)")
+    committee_staff_hours_per_week: float = Field(40.0, ge=0.0, le=60.0, description="[assumed: a standard working week] paid hours of one committee staff member")
+    committee_staff_discovery_share: Share = Field(0.1, description="[assumed: most staff time goes to administrative duties] share of staff hours the committee may give to contacts, visits and meetings")
+    committee_staff_yuan_per_hour: float = Field(30.0, ge=0.0, le=1e4, description="[assumed: about 5,000 yuan a month over 170 hours] cost of one committee staff hour")
+    register_report_rate_per_day: float = Field(0.02, ge=0.0, le=10.0, description="[assumed; lit: lack of information is a main cause of non-take-up, Eurofound 2015] daily hazard that a hidden need of a household screened just now is found (it knows whom to call)")
+    register_memory_days: float = Field(180.0, gt=0.0, le=3650.0, description="[assumed: a visit log goes stale in about half a year] days over which the register's effect falls by 1/e")
 
 
 class Linkage(Strict):
