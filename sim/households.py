@@ -25,7 +25,7 @@ class Households:
         start_of = np.concatenate([[0], np.cumsum(population.counts)[:-1]])
         rank[order] = np.arange(population.size) - start_of[community_sorted]
         local = np.floor(rank / residents_per_household).astype(np.int64)
-        per_community = np.ceil(population.counts / residents_per_household).astype(np.int64)
+        per_community = np.where(population.counts > 0, np.floor((population.counts - 1) / residents_per_household) + 1, 0).astype(np.int64)
         self.start = np.concatenate([[0], np.cumsum(per_community)[:-1]])
         self.stop = self.start + per_community
         self.of_resident = self.start[population.community] + local
