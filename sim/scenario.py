@@ -99,7 +99,7 @@ class NeedParams(Strict):
     hours_mean: Hours | None = Field(None, description="[assumed] mean hours of work to serve one need")
     yuan_mean: Yuan | None = Field(None, description="[assumed] mean yuan to relieve one need (material hardship)")
     patience_days: Annotated[int, Field(ge=1, le=3650)] | None = Field(None, description="[assumed] days a need waits before it is closed unmet")
-    hidden_share: Share | None = Field(None, description="[assumed; an uncertainty: plausible range x0.5 to x2 of the type defaults, 0.14-0.50 of all needs (defaults 0.29), from non-take-up of social assistance 16-55% (Eurofound 2015) and ~50% of eligible urban dibao families (Gao, Garfinkel & Zhai 2009); docs/ODD.md section 7] share of needs the resident does not report")
+    hidden_share: Share | None = Field(None, description="[assumed; an uncertainty: plausible range x0.5 to x2 of the type defaults, 0.15-0.51 of all needs (defaults 0.30), from non-take-up of social assistance 16-55% (Eurofound 2015) and ~50% of eligible urban dibao families (Gao, Garfinkel & Zhai 2009); docs/ODD.md section 7] share of needs the resident does not report")
     severe_share: Share | None = Field(None, description="[assumed] share of needs that are complex and need a social worker")
 
 
