@@ -29,6 +29,14 @@ KPI_LABELS: dict[str, tuple[str, str, str]] = {
     "cost_per_need_met_yuan": ("Cost per need met", "每个满足需求的成本", "yuan"),
     "unmet_gini": ("Inequality of unmet need (Gini)", "未满足需求不平等（基尼系数）", "index"),
     "satisfaction_mean": ("Mean satisfaction of residents with needs", "有需求居民的平均满意度", "0-1"),
+    # discovery effort: whose hours find needs (sim.metrics.discovery_kpis)
+    "discovery_hours": ("Hours spent finding needs", "主动发现投入工时", "hours"),
+    "committee_staff_hours": ("Committee staff hours on contacts, visits and meetings", "社区工作者走访联系工时", "hours"),
+    "representative_hours": ("Resident representatives' hours", "居民代表联系走访工时", "hours"),
+    "outreach_hours": ("Social-worker outreach hours", "社工外展走访工时", "hours"),
+    "patrol_hours": ("Volunteer patrol hours", "志愿者巡访工时", "hours"),
+    "discovery_paid_yuan": ("Cost of paid discovery hours", "有偿发现工时成本", "yuan"),
+    "households_on_register": ("Households on the visit register", "走访台账在册户数", "households"),
 }
 
 # daily series that are not final KPIs
@@ -44,18 +52,18 @@ DECISION_KPIS = (
     "coverage", "coverage_elderly", "coverage_disabled", "coverage_children", "coverage_hardship",
     "hidden_discovered", "mean_days_to_service", "volunteers_active", "volunteer_retention", "volunteer_hours",
     "person_times_served", "charity_raised_yuan", "government_spent_yuan", "leverage", "cost_per_need_met_yuan",
-    "unmet_gini", "satisfaction_mean",
+    "unmet_gini", "satisfaction_mean", "discovery_hours", "committee_staff_hours", "discovery_paid_yuan",
 )
 
 UNIT_ZH = {
     "needs": "个", "share": "", "days": "天", "people": "人", "hours": "小时", "activities": "场",
-    "person-times": "人次", "yuan": "元", "ratio": "", "index": "", "0-1": "",
+    "person-times": "人次", "yuan": "元", "ratio": "", "index": "", "0-1": "", "households": "户",
 }
 
 
 # KPIs where a lower value is better (all others: higher is better, or neutral counts)
 LOWER_IS_BETTER = {"needs_unmet", "needs_pending", "mean_days_to_service", "cost_per_need_met_yuan", "unmet_gini",
-                   "government_spent_yuan"}
+                   "government_spent_yuan", "discovery_hours", "committee_staff_hours", "discovery_paid_yuan"}
 
 
 def label(key: str, lang: str = "en") -> str:

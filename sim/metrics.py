@@ -97,6 +97,7 @@ def kpis(model: FiveSocietyModel) -> dict[str, float]:
         **{f"needs_met_by_{name}": float(count) for name, count in tally.by_provider.items()},
         **{k: v for k, v in cash.items() if k not in ("government_spent_yuan", "charity_raised_yuan")},
         **calibration_kpis(model),
+        **discovery_kpis(model),
     }
     return result
 
@@ -128,6 +129,34 @@ def calibration_kpis(model: FiveSocietyModel) -> dict[str, float]:
     }
 
 
+# -- discovery effort: whose hours find needs, and what the paid ones cost ---------------------
+def discovery_kpis(model: FiveSocietyModel) -> dict[str, float]:
+    """Hours given to finding needs (representatives, committee staff, patrols, outreach) and the yuan of the paid ones."""
+    s = model.scenario
+    representatives = float(model.rounds.representative_hours.sum())
+    staff = float(model.rounds.staff_hours.sum())
+    outreach = float(model.outreach.hours_given.sum())
+    yuan_per_social_worker_hour = s.conversion.yuan_per_social_worker_year / (s.social_workers.hours_per_week * 52.0)
+    return {
+        "discovery_hours": representatives + staff + outreach + float(model.patrol_hours),
+        "committee_staff_hours": staff,
+        "representative_hours": representatives,
+        "outreach_hours": outreach,
+        "patrol_hours": float(model.patrol_hours),
+        "discovery_paid_yuan": outreach * yuan_per_social_worker_hour + staff * s.linkage.discovery.committee_staff_yuan_per_hour,
+        "households_on_register": float(np.count_nonzero(model.register.on_register())),
+    }
+
+
+def discovery_audit(model: FiveSocietyModel) -> bool:
+    """True when representatives, staff and outreach gave no more discovery hours than they had."""
+    offered_representatives, offered_staff = model.rounds.hours_offered(max(model.steps, 1))
+    outreach = model.outreach
+    return bool(model.rounds.representative_hours.sum() <= offered_representatives + 1e-6
+                and model.rounds.staff_hours.sum() <= offered_staff + 1e-6
+                and np.all(outreach.hours_given <= outreach.hours_credited + 1e-6))
+
+
 def invariants(model: FiveSocietyModel) -> dict[str, bool]:
     """Checks that hold in every run: need accounting, money accounting, hours never exceeded."""
     needs, cash = model.needs, money(model)
@@ -143,6 +172,7 @@ def invariants(model: FiveSocietyModel) -> dict[str, bool]:
         "volunteer_hours_within_capacity": model.volunteers.audit(),
         "social_worker_hours_within_capacity": model.social_workers.audit(),
         "professional_hours_within_capacity": model.professionals.audit(),
+        "discovery_hours_within_capacity": discovery_audit(model),
         **service_hours_checks(model),
     }
 

@@ -26,12 +26,13 @@ from mesa.discrete_space import Cell, OrthogonalMooreGrid
 
 from sim import lifecycle, metrics
 from sim.agents import CommunityCommittee, CommunityFund, Resident, SocialOrganization, SocialWorker, Volunteer
+from sim.agents.committee import VisitRegister
 from sim.agents.organization import ProgrammeRun
 from sim.agents.pools import HoursPool, VolunteerPool
 from sim.arrivals import Arrivals, NeedParameters
+from sim.households import Households
 from sim.needs import PROGRAMME_TYPES, NEED_TYPES, NeedTable
 from sim.policies import deliberation, discovery, giving, listing, programmes, volunteering
-from sim.policies.discovery import OUTREACH_TARGETING
 from sim.policies.funding import WEEKS_PER_YEAR, Funding
 from sim.policies.matching import Dispatcher
 from sim.population import Population
@@ -88,11 +89,18 @@ class FiveSocietyModel(mesa.Model):
         self.listed_ids = np.flatnonzero(self.listed)
         for index, (x, y) in enumerate(zip(population.cell_x.tolist(), population.cell_y.tolist())):
             Resident(self, index, self.grid[(x, y)])
-        weight = np.where(population.vulnerable, OUTREACH_TARGETING, 1.0)
-        self.outreach_weight_mean = np.bincount(population.community, weights=weight) / np.maximum(population.counts, 1)
+        self._init_discovery()
         self.adults_by_community = [volunteering.adults(self, c) for c in range(len(self.layout.blocks))]
         costs = self.need_params.hours_mean + self.need_params.yuan_mean / self.scenario.conversion.yuan_per_professional_hour
         self.expected_need_hours = self.arrivals.expected_cost_by_community(costs, population)
+
+    def _init_discovery(self) -> None:
+        """Households, the committee's register of screened ones, the cadence's rounds and outreach."""
+        d = self.scenario.linkage.discovery
+        self.households = Households(self.population, d.residents_per_household)
+        self.register = VisitRegister(self.households.count)
+        self.rounds = discovery.CadenceRounds(d, self.households.per_community, self.population.counts)
+        self.outreach = discovery.Outreach(len(self.layout.blocks))
 
     def _init_societies(self) -> None:
         s = self.scenario

@@ -116,7 +116,7 @@ def test_list_only_mode_gives_no_volunteer_hours_to_orders() -> None:
 
 
 def test_list_visits_charge_the_hours_they_serve_and_pass_on_what_volunteers_may_not_serve() -> None:
-    model = run_model(small({"linkage.service_mode": "list", "volunteers.skill_share": 0.5}, days=90), seed=2)
+    model = run_model(small({"linkage.service_mode": "list", "volunteers.skill_share": 0.5}, days=150), seed=2)
     pool, needs = model.volunteers, model.needs
     served = needs.view("given_volunteer") > 0
     assert np.count_nonzero(served) > 10

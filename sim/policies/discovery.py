@@ -1,11 +1,23 @@
-"""Reporting and discovery lever: how unreported needs become known.
+"""Reporting and discovery lever: how unreported needs become known, and whose hours that takes.
 
 Every unreported need accumulates two hazards a day. The *reporting* hazard (residents who do not
 hide their need): walk-in at the service point, decaying with distance, plus online reporting for
-digital residents when it is on. The *discovery* hazard (any unreported need): volunteer patrols,
-social-worker outreach targeted at vulnerable residents, and impulses on the days representatives
-contact, visit or meet residents. A need becomes WAITING when either hazard passes the need's own
-threshold (drawn at arrival), so more effort finds every need at least as early.
+digital residents when it is on. The *discovery* hazard (any unreported need) comes from effort
+that someone's hours pay for:
+
+- volunteer patrols: patrol volunteers' hours (taken from their pledge), a hazard per resident;
+- social-worker outreach: station-paid outreach hours screen households, one household per
+  ``outreach_hours_per_household``, the households longest off the register first (vulnerable
+  ones weighted ``OUTREACH_TARGETING`` times);
+- the representatives' cadence: contacts, home visits and meetings on their days, each covering
+  as many households as the hours of representatives (unpaid residents) and committee staff
+  (paid, a share of their week) allow, going round the households in turn;
+- the register (走访台账): a household screened by a visit or outreach has its later hidden needs
+  found at a hazard that fades with the time since the screening (it knows whom to call).
+
+A screened or covered household's unreported needs get the impulse -ln(1 - p) of that effort's
+detection probability. A need becomes WAITING when either hazard passes the need's own threshold
+(drawn at arrival), so more effort finds every need at least as early.
 """
 
 from __future__ import annotations
@@ -18,8 +30,11 @@ from sim.needs import State
 
 if TYPE_CHECKING:
     from sim.model import FiveSocietyModel
+    from sim.scenario import Discovery
 
-OUTREACH_TARGETING = 3.0  # outreach reaches vulnerable residents this many times as often [assumed]
+OUTREACH_TARGETING = 3.0  # outreach goes back to vulnerable households this many times as often [assumed]
+CADENCES = ("contact", "visit", "meeting")
+REGISTERING = ("visit",)  # cadences whose rounds put households on the register (with outreach)
 
 
 def impulse(probability: float) -> float:
@@ -27,42 +42,154 @@ def impulse(probability: float) -> float:
     return -np.log1p(-min(probability, 1.0 - 1e-12))
 
 
-def cadence_hazard(day: int, model: FiveSocietyModel) -> float:
-    """Hazard from representatives' contacts, visits and meetings falling on ``day``."""
-    d = model.scenario.linkage.discovery
-    total = 0.0
-    for interval, probability in ((d.contact_interval_days, d.contact_detect_prob),
-                                  (d.visit_interval_days, d.visit_detect_prob),
-                                  (d.meeting_interval_days, d.meeting_detect_prob)):
-        if interval and (day + 1) % interval == 0:
-            total += impulse(probability)
-    return total
+class CadenceRounds:
+    """The representatives' contacts, visits and meetings: who gives the hours and how far they reach.
+
+    Per community, the hours the rounds ask for (every household contacted and visited, every
+    representative at every meeting) are compared with the hours on offer (representatives'
+    weekly hours plus the committee staff's discovery share); when they fall short, every round
+    covers the same fraction of households. Hours used are split between representatives and
+    staff in proportion to what each offers, so neither gives more than it has.
+    """
+
+    def __init__(self, d: Discovery, households_per_community: np.ndarray, residents: np.ndarray) -> None:
+        self.d = d
+        self.households = households_per_community.astype(float)
+        self.representatives = np.round(self.households * d.representatives_per_100_households / 100.0)
+        self.staff = residents * d.committee_staff_per_10000 / 10_000.0
+        self.representative_supply_per_day = self.representatives * d.representative_hours_per_week / 7.0
+        self.staff_supply_per_day = self.staff * d.committee_staff_hours_per_week * d.committee_staff_discovery_share / 7.0
+        demand = sum(self.round_hours(name) / interval for name, interval in self.intervals().items())
+        supply = self.representative_supply_per_day + self.staff_supply_per_day
+        self.fraction = np.where(demand > 0, np.minimum(1.0, supply / np.maximum(demand, 1e-12)), 0.0)
+        self.staff_share = np.where(supply > 0, self.staff_supply_per_day / np.maximum(supply, 1e-12), 0.0)
+        n = len(self.households)
+        self.credit = {name: np.zeros(n) for name in CADENCES}
+        self.cursor = {name: np.zeros(n, dtype=np.int64) for name in CADENCES}
+        self.representative_hours = np.zeros(n)
+        self.staff_hours = np.zeros(n)
+
+    def intervals(self) -> dict[str, int]:
+        """Days between rounds of each cadence that is on."""
+        d = self.d
+        days = {"contact": d.contact_interval_days, "visit": d.visit_interval_days, "meeting": d.meeting_interval_days}
+        return {name: interval for name, interval in days.items() if interval > 0}
+
+    def round_hours(self, name: str) -> np.ndarray:
+        """Hours one full round of a cadence asks for, per community."""
+        d = self.d
+        if name == "meeting":
+            return self.representatives * d.meeting_hours_per_representative
+        per_household = d.contact_hours_per_household if name == "contact" else d.visit_hours_per_household
+        return self.households * per_household
+
+    def detect_prob(self, name: str) -> float:
+        """Chance a round of the cadence finds a hidden need of a household it covers."""
+        return getattr(self.d, f"{name}_detect_prob")
+
+    def today(self, day: int) -> list[str]:
+        """Cadences with a round today."""
+        return [name for name, interval in self.intervals().items() if (day + 1) % interval == 0]
+
+    def hold(self, name: str, start: np.ndarray) -> np.ndarray:
+        """Hold one round: charge its hours and return the households it covers (going round in turn)."""
+        self.credit[name] += self.fraction * self.households
+        count = np.floor(self.credit[name] + 1e-9).astype(np.int64)
+        count = np.minimum(count, self.households.astype(np.int64))
+        self.credit[name] -= count
+        full = np.maximum(self.households, 1.0)
+        hours = self.round_hours(name) * count / full
+        self.staff_hours += hours * self.staff_share
+        self.representative_hours += hours * (1.0 - self.staff_share)
+        covered = []
+        for c in np.flatnonzero(count):
+            n = int(self.households[c])
+            covered.append(start[c] + (self.cursor[name][c] + np.arange(count[c])) % n)
+            self.cursor[name][c] = (self.cursor[name][c] + count[c]) % n
+        return np.concatenate(covered) if covered else np.zeros(0, dtype=np.int64)
+
+    def hours_offered(self, days: int) -> tuple[float, float]:
+        """Representatives' and staff's discovery hours on offer over ``days`` days."""
+        return float(self.representative_supply_per_day.sum() * days), float(self.staff_supply_per_day.sum() * days)
 
 
-def community_hazards(model: FiveSocietyModel) -> tuple[np.ndarray, np.ndarray]:
-    """Daily patrol hazard per resident and outreach hazard per (untargeted) resident, by community."""
+class Outreach:
+    """Social-worker outreach: station hours screen households, longest off the register first."""
+
+    def __init__(self, communities: int) -> None:
+        self.credit_hours = np.zeros(communities)
+        self.hours_given = np.zeros(communities)
+        self.hours_credited = np.zeros(communities)
+
+    def screen(self, model: FiveSocietyModel, day: int) -> np.ndarray:
+        """Today's screened households: as many as the outreach hours in hand allow, per community."""
+        per_household = model.scenario.linkage.discovery.outreach_hours_per_household
+        today = model.outreach_hours_per_week / 7.0
+        self.credit_hours += today
+        self.hours_credited += today
+        count = np.floor(self.credit_hours / per_household + 1e-9).astype(np.int64)
+        count = np.minimum(count, model.households.per_community)
+        hours = count * per_household
+        self.credit_hours -= hours
+        self.hours_given += hours
+        households, register = model.households, model.register
+        chosen = []
+        for c in np.flatnonzero(count):
+            start, stop = households.start[c], households.stop[c]
+            weight = np.where(households.vulnerable[start:stop], OUTREACH_TARGETING, 1.0)
+            score = (day - register.screened_day[start:stop]) * weight
+            chosen.append(start + np.argsort(-score, kind="stable")[: count[c]])
+        return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+
+
+def patrol_hazard(model: FiveSocietyModel) -> np.ndarray:
+    """Daily patrol hazard per resident, by community."""
     d = model.scenario.linkage.discovery
     residents = np.maximum(model.population.counts, 1)
     patrollers = model.patrollers_by_community()
-    patrol = patrollers * d.patrol_hours_per_week / 7.0 * d.residents_per_patrol_hour / residents * d.patrol_detect_prob
-    outreach = model.outreach_hours_per_week / 7.0 * d.outreach_residents_per_hour / residents * d.outreach_detect_prob
-    return patrol, outreach
+    return patrollers * d.patrol_hours_per_week / 7.0 * d.residents_per_patrol_hour / residents * d.patrol_detect_prob
+
+
+def _impulse_for(households_of_needs: np.ndarray, covered: np.ndarray, count: int, probability: float) -> np.ndarray:
+    """The impulse for needs whose household is in ``covered``, zero for the others."""
+    mask = np.zeros(count, dtype=bool)
+    mask[covered] = True
+    return np.where(mask[households_of_needs], impulse(probability), 0.0)
+
+
+def effort_hazard(model: FiveSocietyModel, day: int, household: np.ndarray) -> np.ndarray:
+    """Today's discovery hazard from outreach and the cadence's rounds, for needs in ``household``; updates the register."""
+    households, register = model.households, model.register
+    d = model.scenario.linkage.discovery
+    hazard = np.zeros(household.size)
+    screened = model.outreach.screen(model, day)
+    if screened.size:
+        hazard += _impulse_for(household, screened, households.count, d.outreach_detect_prob)
+        register.record(screened, day)
+    for name in model.rounds.today(day):
+        covered = model.rounds.hold(name, households.start)
+        if covered.size:
+            hazard += _impulse_for(household, covered, households.count, model.rounds.detect_prob(name))
+            if name in REGISTERING:
+                register.record(covered, day)
+    return hazard
 
 
 def step(model: FiveSocietyModel, day: int) -> None:
     """Accumulate today's hazards and move needs that became known to WAITING."""
     needs, population = model.needs, model.population
     ids = needs.open_ids[needs.state[needs.open_ids] == State.UNREPORTED]
+    d = model.scenario.linkage.discovery
+    resident = needs.resident[ids]
+    household = model.households.of_resident[resident]
+    register_hazard = d.register_report_rate_per_day * model.register.strength(household, day, d.register_memory_days)
+    effort = effort_hazard(model, day, household)  # hours are spent whether or not a need is open
     if ids.size == 0:
         return
-    d = model.scenario.linkage.discovery
-    resident, community = needs.resident[ids], needs.community[ids]
     walk_in = d.walk_in_rate_per_day * np.exp(-population.service_distance_m[resident] / d.walk_in_decay_m)
     online = d.online_rate_per_day * population.digital[resident] if model.scenario.linkage.online_reporting else 0.0
     needs.report_hazard[ids] += np.where(needs.hidden[ids], 0.0, walk_in + online)
-    patrol, outreach = community_hazards(model)
-    weight = np.where(population.vulnerable[resident], OUTREACH_TARGETING, 1.0) / model.outreach_weight_mean[community]
-    needs.discovery_hazard[ids] += patrol[community] + outreach[community] * weight + cadence_hazard(day, model)
+    needs.discovery_hazard[ids] += patrol_hazard(model)[needs.community[ids]] + effort + register_hazard
     reported = needs.report_hazard[ids] >= needs.report_threshold[ids]
     discovered = ~reported & (needs.discovery_hazard[ids] >= needs.discovery_threshold[ids])
     needs.state[ids[reported | discovered]] = State.WAITING
