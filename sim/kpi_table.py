@@ -18,9 +18,9 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _no_negative_zero(text: str) -> str:
-    """``-0``, ``-0.0`` and ``-0.0%`` lose their sign."""
-    return text[1:] if text.startswith("-") and not re.search(r"[1-9]", text) else text
+def _no_signed_zero(text: str) -> str:
+    """``-0``, ``+0.0`` and ``-0.0%`` lose their sign."""
+    return text[1:] if text[:1] in "+-" and not re.search(r"[1-9]", text) else text
 
 
 def _digits(key: str) -> int:
@@ -35,9 +35,8 @@ def format_value(key: str, value: float, signed: bool = False) -> str:
     if not math.isfinite(value):
         return "-"
     sign = "+" if signed else ""
-    if is_share(key):
-        return _no_negative_zero(f"{100 * value:{sign},.1f}%")
-    return _no_negative_zero(f"{value:{sign},.{_digits(key)}f}")
+    text = f"{100 * value:{sign},.1f}%" if is_share(key) else f"{value:{sign},.{_digits(key)}f}"
+    return _no_signed_zero(text)
 
 
 def with_unit(key: str, value: float, lang: str = "en", signed: bool = False) -> str:
@@ -46,13 +45,13 @@ def with_unit(key: str, value: float, lang: str = "en", signed: bool = False) ->
     if is_share(key) or text == "-":
         return text
     word = unit(key, lang)
-    return f"{text}{word}" if lang == "zh" and not word.startswith("（") else f"{text} {word}".rstrip()
+    return f"{text}{word}" if lang == "zh" else f"{text} {word}".rstrip()
 
 
 def format_difference(key: str, value: float, lang: str = "en") -> str:
     """A signed difference with its unit; shares in percentage points."""
     if is_share(key) and math.isfinite(value):
-        points = _no_negative_zero(f"{100 * value:+,.1f}")
+        points = _no_signed_zero(f"{100 * value:+,.1f}")
         return f"{points} 个百分点" if lang == "zh" else f"{points} points"
     return with_unit(key, value, lang, signed=True)
 

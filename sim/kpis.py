@@ -45,8 +45,8 @@ UNITS: dict[str, Unit] = {
     "visits": Unit("visits", "次", "count"),
     "yuan": Unit("yuan", "元", "money"),
     "ratio": Unit("yuan per yuan", "元/元", "decimal"),
-    "index": Unit("(0 = equal, 1 = all in one place)", "（0为完全均衡）", "decimal"),
-    "0-1": Unit("(0 to 1)", "（0至1）", "decimal"),
+    "index": Unit("", "", "decimal"),  # a Gini index: the label says so
+    "0-1": Unit("", "", "decimal"),  # a score from 0 to 1: the label says so
     "per-year": Unit("per year", "每年", "decimal"),
     "per-month": Unit("hours per month", "小时/月", "decimal"),
     "per-activity": Unit("person-times per activity", "人次/场", "decimal"),
@@ -111,8 +111,8 @@ _ENTRIES: tuple[Kpi, ...] = (
     Kpi("government_spent_yuan", "Government money spent", "政府投入", "yuan", L, rel(0.01), **DECIDE),
     Kpi("leverage", "Charity yuan per government yuan", "每元政府投入撬动的慈善资源", "ratio", H, rel(0.05), **DECIDE),
     Kpi("cost_per_need_met_yuan", "Cost per need met", "每个满足需求的成本", "yuan", L, rel(0.05), **DECIDE),
-    Kpi("unmet_gini", "Inequality of unmet need (Gini)", "未满足需求不平等（基尼系数）", "index", L, 0.02, **DECIDE),
-    Kpi("satisfaction_mean", "Mean satisfaction of residents with needs", "有需求居民的平均满意度", "0-1", H, 0.01, **DECIDE),
+    Kpi("unmet_gini", "Inequality of unmet need (Gini, 0 = equal)", "未满足需求不平等（基尼系数，0为完全均衡）", "index", L, 0.02, **DECIDE),
+    Kpi("satisfaction_mean", "Mean satisfaction of residents with needs (0 to 1)", "有需求居民的平均满意度（0至1）", "0-1", H, 0.01, **DECIDE),
     # reported in full tables and the appendix only
     Kpi("volunteers_recruited", "Volunteers recruited", "新招募志愿者", "people", H, rel(0.05)),
     Kpi("volunteers_quit", "Volunteers who quit", "退出的志愿者", "people", L, rel(0.05)),

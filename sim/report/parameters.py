@@ -58,6 +58,17 @@ FIELDS: dict[str, tuple[str, str]] = {
     "residents": ("residents", "居民人数"), "volunteers": ("volunteers", "志愿者人数"),
     "has_station": ("has a social-work station", "设有社工站"), "programmes": ("programmes", "服务项目"),
     "days": ("days simulated", "模拟天数"), "seed": ("random seed", "随机种子"),
+    "area_km2": ("area (km²)", "面积（平方公里）"), "compounds": ("residential compounds", "小区数"),
+    "work_units": ("large work units", "驻区单位数"), "share_elderly": ("share elderly", "老年人比例"),
+    "share_children": ("share children", "儿童比例"), "share_disabled": ("share disabled", "残疾人比例"),
+    "share_hardship": ("share in hardship households", "困难家庭比例"),
+    "digital_share_elderly": ("elderly who can report online", "能线上报事的老人比例"),
+    "digital_share_other": ("others who can report online", "能线上报事的其他居民比例"),
+    "vulnerable_clustering": ("how clustered vulnerable residents are", "困难群体聚集程度"),
+    "rate_elderly_per_year": ("elderly care needs a year per elderly resident", "每位老人每年照料需求"),
+    "rate_child_per_year": ("needs a year per child", "每名儿童每年需求"),
+    "rate_working_per_year": ("needs a year per working-age resident", "每名劳动年龄居民每年需求"),
+    "performance_prior": ("coverage assumed before performance is known", "绩效未知时假定的覆盖率"),
 }
 
 VALUES: dict[str, tuple[str, str]] = {

@@ -9,14 +9,12 @@ the whole CI lies inside ``(-m, m)`` (a TOST equivalence test at 2.5% per side);
 
 from __future__ import annotations
 
-import argparse
-import math
 from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
 
-from sim.kpis import KPIS, Better, Relative, better_of, is_share, smallest_important
+from sim.kpis import Better, Relative, better_of, smallest_important
 from sim.report.stats import Difference, equivalence_test, replications_needed
 
 Mid = float | Relative
@@ -79,22 +77,3 @@ def judge(option: str, kpi: str, values: np.ndarray, baseline: np.ndarray, diff:
     if verdict is Verdict.UNCLEAR:
         needed = replications_needed(diff.sd, abs(abs(diff.mean) - mid))
     return Judgement(option, kpi, diff, mid, verdict, tost.p_value, needed)
-
-
-def mid_argument(text: str) -> tuple[str, Mid]:
-    """``--mid`` type: ``coverage=2`` (points for shares), ``cost_per_need_met_yuan=5%`` (of the baseline), ``mean_days_to_service=1``."""
-    key, sep, raw = (part.strip() for part in text.partition("="))
-    if not sep or not key or not raw:
-        raise argparse.ArgumentTypeError(f"{text!r} is not KPI=VALUE (e.g. coverage=2 for 2 points, cost_per_need_met_yuan=5%)")
-    if key not in KPIS:
-        raise argparse.ArgumentTypeError(f"{key} is not a KPI (allowed: {', '.join(KPIS)})")
-    relative = raw.endswith("%")
-    try:
-        value = float(raw.rstrip("%"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: {raw!r} is not a number (e.g. {key}=2 or {key}=5%)") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: the smallest important difference must be >= 0")
-    if relative:
-        return key, Relative(value / 100.0)
-    return key, value / 100.0 if is_share(key) else value
