@@ -48,6 +48,13 @@ def with_unit(key: str, value: float, lang: str = "en", signed: bool = False) ->
     return f"{text}{word}" if lang == "zh" else f"{text} {word}".rstrip()
 
 
+def signed_number(key: str, value: float) -> str:
+    """A signed difference without its unit (shares in points): for the bounds of an interval."""
+    if is_share(key) and math.isfinite(value):
+        return _no_signed_zero(f"{100 * value:+,.1f}")
+    return format_value(key, value, signed=True)
+
+
 def format_difference(key: str, value: float, lang: str = "en") -> str:
     """A signed difference with its unit; shares in percentage points."""
     if is_share(key) and math.isfinite(value):

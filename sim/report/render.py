@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from sim.kpi_table import format_difference, format_value, with_unit
+from sim.kpi_table import format_difference, format_value, signed_number, with_unit
 from sim.kpis import is_share, label, unit
 from sim.report.context import Context
 from sim.report.parameters import parameter_name, parameter_value
@@ -25,7 +25,8 @@ th:first-child,td:first-child,td.text,th.text{text-align:left}th{background:#f3f
 .better{background:#e6f4ea}.worse{background:#fde8e6}.equivalent{color:#555}.unclear{color:#7a5b00}
 figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.4em}figure svg{max-width:100%;height:auto}
 .summary{background:#f6f8fa;border-left:4px solid #0969da;padding:.6em 1em}.summary li{margin:.3em 0}
-.appendix{font-size:.8em}.appendix td{white-space:nowrap}.appendix td:nth-child(2){text-align:left;white-space:normal}
+.appendix{font-size:.78em}.appendix td{white-space:nowrap}.appendix td:nth-child(2){text-align:left;white-space:normal;min-width:9em}
+.wide{overflow-x:auto}
 """
 
 
@@ -75,8 +76,12 @@ def interval_cell(kpi: str, iv: Interval) -> str:
 
 def difference_text(j: Judgement, lang: str) -> str:
     """``+1.8 points [1.2, 2.4]`` in the KPI's difference unit."""
-    low, high = (format_difference(j.kpi, v, lang).split(" ")[0] for v in (j.diff.low, j.diff.high))
-    return f"{format_difference(j.kpi, j.diff.mean, lang)} [{low}, {high}]"
+    return f"{format_difference(j.kpi, j.diff.mean, lang)} {bounds(j.kpi, j.diff.low, j.diff.high)}"
+
+
+def bounds(kpi: str, low: float, high: float) -> str:
+    """``[+1.2, +2.4]`` (the unit is the difference's, written beside it)."""
+    return f"[{signed_number(kpi, low)}, {signed_number(kpi, high)}]"
 
 
 def verdict_cell(j: Judgement, lang: str) -> str:
@@ -212,12 +217,10 @@ def appendix_rows(report: Report) -> list[list[str]]:
     lang, rows = report.lang, []
     for (option, kpi), j in report.judgements.items():
         d = j.diff
-        low, high = (format_difference(kpi, v, lang).split(" ")[0] for v in (d.low, d.high))
-        blow, bhigh = (format_difference(kpi, v, lang).split(" ")[0] for v in (d.boot_low, d.boot_high))
         tested = j.verdict is not Verdict.EQUAL
         needed = f"{j.replications_needed:,.0f}" if math.isfinite(j.replications_needed) else "-"
-        rows.append([report.names[option], label(kpi, lang), format_difference(kpi, d.mean, lang), f"[{low}, {high}]",
-                     f"[{blow}, {bhigh}]" if tested else "-", p_text(d.p_value) if tested else "-",
+        rows.append([report.names[option], label(kpi, lang), format_difference(kpi, d.mean, lang), bounds(kpi, d.low, d.high),
+                     bounds(kpi, d.boot_low, d.boot_high) if tested else "-", p_text(d.p_value) if tested else "-",
                      p_text(d.p_adjusted) if tested else "-", p_text(j.equivalence_p) if tested else "-",
                      format_difference(kpi, j.mid, lang).lstrip("+"), verdict_word(j.verdict, lang), needed])
     return rows
@@ -226,7 +229,7 @@ def appendix_rows(report: Report) -> list[list[str]]:
 def _appendix_html(report: Report) -> str:
     head = "".join(f"<th>{_e(t(k, report.lang))}</th>" for k in APPENDIX_COLUMNS)
     body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>" for row in appendix_rows(report))
-    return f"<table id=\"appendix\" class=\"appendix\"><tr>{head}</tr>{body}</table>"
+    return f"<div class=\"wide\"><table id=\"appendix\" class=\"appendix\"><tr>{head}</tr>{body}</table></div>"
 
 
 def to_markdown(report: Report) -> str:

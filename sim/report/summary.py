@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sim.kpi_table import format_difference, with_unit
+from sim.kpi_table import format_difference, signed_number, with_unit
 from sim.kpis import DECISION_KPIS, Better, better_of, is_share, label
 from sim.report.stats import Interval
 from sim.report.verdicts import Judgement, Verdict
@@ -86,8 +86,7 @@ def change(j: Judgement, base_mean: float, lang: str) -> str:
     if not is_share(j.kpi) and base_mean and math.isfinite(base_mean):
         share = f"{100 * j.diff.mean / abs(base_mean):+.0f}%"
         return f"{name} {share}（{diff}）" if lang == "zh" else f"{name} {share} ({diff})"
-    low, high = (format_difference(j.kpi, v, lang).split(" ")[0] for v in (j.diff.low, j.diff.high))
-    return f"{name} {diff} [{low}, {high}]"
+    return f"{name} {diff} [{signed_number(j.kpi, j.diff.low)}, {signed_number(j.kpi, j.diff.high)}]"
 
 
 def recommendation(choice: Choice, names: dict[str, str], baseline: str, chosen: list[str],
