@@ -127,10 +127,15 @@ def _assemble(results_dir: Path, store, runs: pd.DataFrame, ok: pd.DataFrame, sc
 
 def _blocks(resolved: dict, places: dict[str, str]) -> list[tuple[str, tuple[int, int, int, int]]]:
     """Community rectangles of the district grid (the scenario's geometry, not a model run)."""
+    from pydantic import ValidationError
+
     from sim.scenario import Scenario
     from sim.world import build_layout
 
-    layout = build_layout(Scenario.model_validate(resolved))
+    try:
+        layout = build_layout(Scenario.model_validate(resolved))
+    except ValidationError:  # a store written by an older schema: maps without outlines
+        return []
     return [(places.get(b.name, b.name), b.rect) for b in layout.blocks]
 
 

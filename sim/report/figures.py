@@ -140,7 +140,9 @@ def rolling_coverage(series: pd.DataFrame, window: int = WINDOW_DAYS) -> pd.Data
 def series_bands(series: pd.DataFrame, names: dict[str, str], baseline: str, lang: str) -> str:
     """Rolling 30-day coverage per option: mean line and 95% band over replications."""
     fig, ax = plt.subplots(figsize=(9, 3.4))
-    rolling = rolling_coverage(series)
+    days = int(series["day"].max()) if not series.empty else 0
+    window = min(WINDOW_DAYS, max(1, days // 4))  # short runs get a shorter window
+    rolling = rolling_coverage(series, window)
     for i, option in enumerate(_ordered(names, baseline)):
         frame = rolling[rolling["scenario"] == option]
         if frame.empty:
@@ -153,11 +155,13 @@ def series_bands(series: pd.DataFrame, names: dict[str, str], baseline: str, lan
                 label=names[option], lw=1.2)
         ax.fill_between(mean.index, 100 * (mean - half), 100 * (mean + half), color=look["color"], alpha=0.15, lw=0)
     ax.set_xlabel(t("day", lang))
-    ax.set_ylabel(f"{label('coverage', lang)} (%)")
-    ax.legend(fontsize=7, loc="best")
+    ax.set_ylabel(f"近{window}天覆盖率 (%)" if lang == "zh" else f"coverage, last {window} days (%)")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, loc="best")
     fig.tight_layout()
-    desc = ("每条线为一个方案近30天的需求覆盖率（重复均值），阴影为95%区间。" if lang == "zh" else
-            "Each line is one option's coverage over the previous 30 days (mean over replications) with a 95% band.")
+    desc = (f"每条线为一个方案近{window}天内结束的需求中得到满足的比例（重复均值），阴影为95%区间。" if lang == "zh" else
+            f"Each line is the share of needs closed in the previous {window} days that were met, for one option "
+            "(mean over replications), with a 95% band.")
     return to_svg(fig, t("fig_series", lang), desc)
 
 
