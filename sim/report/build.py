@@ -11,7 +11,7 @@ import pandas as pd
 from sim.errors import ScenarioError
 from sim.kpis import DECISION_KPIS, KPIS, MAIN_KPIS
 from sim.report import figures
-from sim.report.context import build_context, community_names
+from sim.report.context import build_context, in_model_order
 from sim.report.render import Report, to_html, to_markdown
 from sim.report.summary import (
     decide,
@@ -109,29 +109,33 @@ def _assemble(results_dir: Path, store, runs: pd.DataFrame, ok: pd.DataFrame, sc
                *option_lines(choice, names, base, intervals, lang)]
     summary += [line for line in (same_line(choice, names, base, chosen, lang), equal_line(choice, intervals, base, lang)) if line]
     ok_ids = set(ok["run_id"])
-    places = community_names(resolved, lang)
+    context = build_context(resolved, first.loc[base, "source_path"], lang)
+    places = {c.key: c.name for c in context.communities}  # in the model's order when known
     figs = {
         "forest": figures.forest(judgements, names, base, lang),
         "series": figures.series_bands(_by_point(_only(store.load_series(results_dir, list(figures.SERIES_KPIS)), ok_ids), swept),
                                        names, base, lang),
         "groups": figures.coverage_by_group(ok, names, base, lang),
         "equity": figures.equity(_by_point(_only(store.load_communities(results_dir), ok_ids), swept), names, base, places, lang),
-        "map": figures.unmet_difference_maps(_mean_maps(results_dir, store, ok, options), names, base, _blocks(resolved, places), lang),
+        "map": figures.unmet_difference_maps(_mean_maps(results_dir, store, ok, options), names, base,
+                                             _blocks(in_model_order(resolved, first.loc[base, "source_path"]), places), lang),
         "money": figures.money(ok, names, base, lang),
     }
-    context = build_context(resolved, first.loc[base, "source_path"], lang)
     return Report(lang, options, names, base, scenario_name, main, chosen, summary, context,
                   differing_parameters({o: first.loc[o, "resolved"] for o in options}), intervals, judgements, choice,
                   figs, _metadata(results_dir, store, runs, ok, first, options, names, lang))
 
 
-def _blocks(resolved: dict, places: dict[str, str]) -> list[tuple[str, tuple[int, int, int, int]]]:
-    """Community rectangles of the district grid (the scenario's geometry, not a model run)."""
+def _blocks(resolved: dict | None, places: dict[str, str]) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Community rectangles of the district grid (the scenario's geometry, not a model run); none when
+    the communities' order is unknown (``in_model_order``)."""
     from pydantic import ValidationError
 
     from sim.scenario import Scenario
     from sim.world import build_layout
 
+    if resolved is None:
+        return []
     try:
         layout = build_layout(Scenario.model_validate(resolved))
     except ValidationError:  # a store written by an older schema: maps without outlines

@@ -48,6 +48,28 @@ class Context:
         return self.budget_yuan / self.residents if self.residents else 0.0
 
 
+def in_model_order(resolved: dict[str, Any], source_path: str | None) -> dict[str, Any] | None:
+    """The resolved scenario with its communities in the model's order, or None when it cannot be known.
+
+    The store keeps the resolved scenario with sorted keys, but the model lays communities out in
+    the order of the scenario file; the map needs that order, so it is read from the file when the
+    file is still there and names the same communities.
+    """
+    from sim.errors import ScenarioError
+    from sim.loading import read_merged
+
+    if not source_path or not Path(source_path).is_file():
+        return None
+    try:
+        order = list(read_merged(Path(source_path)).get("communities", {}))
+    except (ScenarioError, OSError, tomllib.TOMLDecodeError):
+        return None
+    communities = resolved.get("communities", {})
+    if sorted(order) != sorted(communities):
+        return None
+    return {**resolved, "communities": {key: communities[key] for key in order}}
+
+
 def community_names(resolved: dict[str, Any], lang: str) -> dict[str, str]:
     """Community display names: ``name_zh`` in Chinese when the scenario gives one, else the key."""
     names = {}
@@ -59,6 +81,7 @@ def community_names(resolved: dict[str, Any], lang: str) -> dict[str, str]:
 
 def build_context(resolved: dict[str, Any], source_path: str | None, lang: str) -> Context:
     """The district, horizon and budget of the current plan, and the sources of its inputs."""
+    resolved = in_model_order(resolved, source_path) or resolved
     names = community_names(resolved, lang)
     communities = [Community(key, names[key], int(spec.get("residents", 0)),
                              {g: float(spec.get(f"share_{g}", 0.0)) for g in ("elderly", "children", "disabled", "hardship")})

@@ -192,6 +192,7 @@ def equity(communities: pd.DataFrame, names: dict[str, str], baseline: str, comm
     """Coverage of each community under each option (mean over replications)."""
     fig, ax = plt.subplots(figsize=(9, 3.2))
     table = communities.groupby(["scenario", "community"], sort=False)["coverage"].mean().unstack("community")
+    table = table[[c for c in community_names if c in table.columns] + [c for c in table.columns if c not in community_names]]
     step = 0.6 / max(len(names), 1)
     for i, option in enumerate(_ordered(names, baseline)):
         if option in table.index:
@@ -222,7 +223,8 @@ def unmet_difference_maps(maps: dict[str, np.ndarray], names: dict[str, str], ba
         image = ax.imshow(diffs[option], cmap="PuOr_r", vmin=-top, vmax=top, origin="lower", interpolation="nearest")
         for name, (x0, y0, width, height) in blocks:
             ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), width, height, fill=False, lw=0.8, color="#333333"))
-            ax.text(x0 + width / 2 - 0.5, y0 + height / 2 - 0.5, name, ha="center", va="center", fontsize=7,
+            total = float(diffs[option][y0:y0 + height, x0:x0 + width].sum())
+            ax.text(x0 + width / 2 - 0.5, y0 + height / 2 - 0.5, f"{name}\n{_signed_count(total)}", ha="center", va="center", fontsize=7,
                     bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1})
         ax.set_title(names[option], fontsize=9)
         ax.set_xticks([])
@@ -232,10 +234,16 @@ def unmet_difference_maps(maps: dict[str, np.ndarray], names: dict[str, str], ba
     if image is not None:
         legend = "未满足需求变化（负值为减少）" if lang == "zh" else "change in unmet needs (negative: fewer)"
         fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label=legend)
-    desc = ("每幅图为一个方案减现行方案的各网格未满足需求数（重复均值）；紫色为减少，橙色为增加；方框为社区。" if lang == "zh" else
+    desc = ("每幅图为一个方案减现行方案的各网格未满足需求数（重复均值）；紫色为减少，橙色为增加；方框为社区，数字为该社区未满足需求的变化。" if lang == "zh" else
             "Each map is one option's unmet needs per grid cell minus the current plan's (mean over replications); "
-            "purple is fewer, orange more; boxes are communities.")
+            "purple is fewer, orange more; boxes are communities, each with its change in unmet needs.")
     return to_svg(fig, t("fig_map", lang), desc)
+
+
+def _signed_count(value: float) -> str:
+    """``+12``, ``-3`` or ``0`` (no signed zero)."""
+    rounded = round(value)
+    return f"{rounded:+,d}" if rounded else "0"
 
 
 @quiet_glyphs
