@@ -44,7 +44,7 @@ def test_report_files_are_written(reports: dict[str, Path]) -> None:
 def test_every_svg_has_a_title_and_a_description(reports: dict[str, Path]) -> None:
     for path in reports.values():
         page = path.read_text(encoding="utf-8")
-        inline = re.findall(r"<svg\b[^>]*>(.{0,400})", page, re.S)
+        inline = re.findall(r"<svg\b[^>]*>(.{0,400})", page, re.DOTALL)
         files = [svg.read_text(encoding="utf-8") for svg in (path.parent / "figures").iterdir()]
         assert len(inline) == len(files) == 6
         for svg in [*inline, *(f[f.index("<svg"):] for f in files)]:
@@ -55,8 +55,8 @@ def test_every_svg_has_a_title_and_a_description(reports: dict[str, Path]) -> No
 def test_html_references_no_external_url(reports: dict[str, Path]) -> None:
     for path in reports.values():
         text = path.read_text(encoding="utf-8")
-        assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//|file:)""", text, re.I)
-        assert not re.search(r"url\(\s*['\"]?\s*(https?:|//)", text, re.I)
+        assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//|file:)""", text, re.IGNORECASE)
+        assert not re.search(r"url\(\s*['\"]?\s*(https?:|//)", text, re.IGNORECASE)
         assert "<link" not in text and "<script" not in text
 
 
@@ -109,7 +109,7 @@ ENUM_VALUES = {"per_capita", "need_weighted", "equal", "performance", "community
 
 def visible_text(page: str) -> str:
     """What a reader sees: tags, styles and the provenance block (paths, hashes) removed."""
-    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.DOTALL)
     page = page[:page.rindex("<h2>")]  # the metadata block names files and hashes
     return re.sub(r"<[^>]+>", " ", page)
 
@@ -157,7 +157,7 @@ def test_report_command_and_its_errors(store: Path, tmp_path: Path, capsys: pyte
 
 
 @pytest.mark.browser
-def test_report_renders_in_a_browser(reports: dict[str, Path], browser) -> None:  # noqa: ANN001
+def test_report_renders_in_a_browser(reports: dict[str, Path], browser) -> None:
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     for lang, path in reports.items():
         page.goto(path.as_uri())

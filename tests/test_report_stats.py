@@ -5,12 +5,17 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
-import pandas as pd
-
 from sim.kpis import Relative, smallest_important
-from sim.report.stats import adjust, equivalence_test, mean_ci, paired_difference, replications_needed
+from sim.report.stats import (
+    adjust,
+    equivalence_test,
+    mean_ci,
+    paired_difference,
+    replications_needed,
+)
 from sim.report.tables import differences
 from sim.report.verdicts import Verdict, classify, equal_by_design
 
@@ -81,7 +86,7 @@ def test_equivalence_test_by_hand() -> None:
 
 
 def test_verdicts_from_the_interval_and_the_smallest_important_difference() -> None:
-    def diff(low: float, high: float):  # noqa: ANN202
+    def diff(low: float, high: float):
         return paired_difference(np.array([low, high, (low + high) / 2]), np.zeros(3))
 
     assert classify("coverage", diff(0.02, 0.03), 0.01) is Verdict.BETTER

@@ -58,10 +58,10 @@ BORDERLINE_REPLICATIONS = 1000
 
 
 def decide_text(needed: float, lang: str) -> str:
-    """"~24 replications would decide", or for an estimate sitting on the threshold, that it is about the size that matters."""
+    """"about 24 replications in all would decide", or for an estimate sitting on the threshold, that it is about the size that matters."""
     if not math.isfinite(needed) or needed > BORDERLINE_REPLICATIONS:
         return "约等于最小重要差异" if lang == "zh" else "about the size that matters"
-    return f"约需{needed:,.0f}次重复才能判断" if lang == "zh" else f"~{needed:,.0f} replications would decide"
+    return f"约需共{needed:,.0f}次重复才能判断" if lang == "zh" else f"about {needed:,.0f} replications in all would decide"
 
 
 def _inline(name: str, lang: str) -> str:
@@ -160,6 +160,10 @@ def option_lines(choice: Choice, names: dict[str, str], baseline: str, intervals
                 f"{_inline(label(j.kpi, lang), lang)}（{decide_text(j.replications_needed, lang)}）" if lang == "zh"
                 else f"{_inline(label(j.kpi, lang), lang)} ({decide_text(j.replications_needed, lang)})" for j in unclear)
             tail = f" 尚不明确：{items}。" if lang == "zh" else f" Unclear: {items}."
+        if not gains and not losses and not unclear:
+            lines.append(f"{names[option]}：没有任何指标的差异达到最小重要差异。" if lang == "zh"
+                         else f"{names[option]}: no indicator differs by as much as its smallest important difference.")
+            continue
         if lang == "zh":
             lines.append(f"{names[option]}——得：{sep.join(gains) or none}；失：{sep.join(losses) or none}。{tail}")
         else:
