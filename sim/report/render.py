@@ -238,6 +238,18 @@ def to_markdown(report: Report) -> str:
     first, *rest = report.summary
     lines = [f"# {t('title', lang)}", "", f"## {t('summary', lang)}", "", f"**{first}**", "", *[f"- {s}" for s in rest], "",
              f"## {t('context', lang)}", "", *context_lines(report), ""]
+    lines += [f"### {t('district', lang)}", "", "| " + " | ".join(t(k, lang) for k in ("community", "residents", "elderly", "children", "disabled", "hardship")) + " |",
+              "|---" * 6 + "|", *[f"| {m.name} | {m.residents:,} | " + " | ".join(f"{100 * v:.0f}%" for v in m.shares.values()) + " |"
+                                  for m in report.context.communities], ""]
+    lines += [f"### {t('differs', lang)}", ""]
+    if report.differs.empty:
+        lines += [t("no_differences", lang), ""]
+    else:
+        places = {m.key: m.name for m in report.context.communities}
+        lines += [f"| {t('parameter', lang)} | " + " | ".join(report.names[o] for o in report.differs.columns) + " |",
+                  "|---" * (len(report.differs.columns) + 1) + "|",
+                  *[f"| {parameter_name(key, lang, places)} | " + " | ".join(parameter_value(key, v, lang) for v in row) + " |"
+                    for key, row in report.differs.iterrows()], ""]
     lines += [f"### {t('sources', lang)}", "", *source_lines(report), "", f"### {t('not_captured', lang)}", "",
               *[f"- {x}" for x in NOT_CAPTURED[lang]], ""]
     lines += [f"## {t('versus', lang)}", "", f"| {t('indicator', lang)} | " + " | ".join(report.names[o] for o in report.others) + " |",
