@@ -26,7 +26,7 @@ th:first-child,td:first-child,td.text,th.text{text-align:left}th{background:#f3f
 figure{margin:1.5em 0}figcaption{font-weight:600;margin-bottom:.4em}figure svg{max-width:100%;height:auto}
 .summary{background:#f6f8fa;border-left:4px solid #0969da;padding:.6em 1em}.summary li{margin:.3em 0}
 .appendix{font-size:.78em}.appendix td{white-space:nowrap}.appendix td:nth-child(2){text-align:left;white-space:normal;min-width:9em}
-.wide{overflow-x:auto}
+.wide{overflow-x:auto}#verdicts td:nth-child(2){white-space:nowrap}
 """
 
 
