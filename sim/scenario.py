@@ -100,6 +100,7 @@ class Community(Strict):
         description="[seed: Xiangmin, Qiaotou, Donglanwan] group programmes run at the service point",
     )
     performance_prior: Share = Field(0.5, description="[assumed] coverage assumed for performance-based funding before any is observed")
+    name_zh: str = Field("", max_length=200, description="Chinese name shown in Chinese reports (default: the community's key)")
 
     @model_validator(mode="after")
     def _groups_fit(self) -> Community:

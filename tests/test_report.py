@@ -36,16 +36,27 @@ def reports(store: Path) -> dict[str, Path]:
 def test_report_files_are_written(reports: dict[str, Path]) -> None:
     folder = reports["en"].parent
     assert {p.name for p in folder.iterdir()} >= {"report.html", "report.md", "summary.csv", "figures"}
-    assert {p.name for p in (folder / "figures").iterdir()} == {"series.svg", "groups.svg", "equity.svg", "map.svg", "money.svg"}
+    assert {p.name for p in (folder / "figures").iterdir()} == {f"{k}.svg" for k in ("forest", "series", "groups", "equity", "map", "money")}
     for svg in (folder / "figures").iterdir():
         assert "<text" in svg.read_text() or "<g id=\"text" in svg.read_text()  # text kept as text
+
+
+def test_every_svg_has_a_title_and_a_description(reports: dict[str, Path]) -> None:
+    for path in reports.values():
+        page = path.read_text(encoding="utf-8")
+        inline = re.findall(r"<svg\b[^>]*>(.{0,400})", page, re.DOTALL)
+        files = [svg.read_text(encoding="utf-8") for svg in (path.parent / "figures").iterdir()]
+        assert len(inline) == len(files) == 6
+        for svg in [*inline, *(f[f.index("<svg"):] for f in files)]:
+            title = re.search(r"<title>([^<]+)</title><desc>([^<]+)</desc>", svg)
+            assert title and title.group(1).strip() and title.group(2).strip(), svg[:200]
 
 
 def test_html_references_no_external_url(reports: dict[str, Path]) -> None:
     for path in reports.values():
         text = path.read_text(encoding="utf-8")
-        assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//|file:)""", text, re.I)
-        assert not re.search(r"url\(\s*['\"]?\s*(https?:|//)", text, re.I)
+        assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:|//|file:)""", text, re.IGNORECASE)
+        assert not re.search(r"url\(\s*['\"]?\s*(https?:|//)", text, re.IGNORECASE)
         assert "<link" not in text and "<script" not in text
 
 
@@ -56,25 +67,60 @@ def test_every_number_in_the_kpi_table_equals_summary_csv(reports: dict[str, Pat
     html = reports["en"].read_text(encoding="utf-8")
     table = html[html.index('<table id="kpis">'):]
     table = table[: table.index("</table>")]
-    header = re.findall(r"<th>([^<]*)</th>", table)[1:]
-    options = [h.replace(" (baseline)", "") for h in header]
+    options = re.findall(r"<th>([^<]*)</th>", table)[1:]
+    assert options == ["Current plan", "Lever: online reporting"]  # the baseline is labelled as the current plan
+    ids = {r["option"]: r["scenario"] for r in rows.values()}
     cells = re.findall(r'data-kpi="([^"]+)" data-value="([^"]+)"', table)
     assert len(cells) >= 20 * len(options)
-    names = {"Baseline community": "Baseline community", "Lever: online reporting": "Lever: online reporting"}
     for index, (kpi, value) in enumerate(cells):
-        option = names[options[index % len(options)]]
+        option = ids[options[index % len(options)]]
         assert float(value) == float(rows[(option, kpi)]["mean"]), (option, kpi)
 
 
 def test_both_languages_build(reports: dict[str, Path]) -> None:
     en, zh = (reports[k].read_text(encoding="utf-8") for k in ("en", "zh"))
-    for heading in ("Summary", "What differs between the options", "Differences against the baseline", "Were the replications enough?"):
+    for heading in ("Summary", "What was compared", "Differences from the current plan", "Appendix: full statistics"):
         assert f"<h2>{heading}</h2>" in en
-    for heading in ("摘要", "各方案的参数差异", "与基准方案的差异", "重复次数是否足够？"):
+    for heading in ("摘要", "比较了什么", "与现行方案的差异", "附录：完整统计"):
         assert f"<h2>{heading}</h2>" in zh
-    assert "基准社区" in zh and "杠杆：线上报事" in zh  # scenarios' Chinese names
-    assert "linkage.online_reporting" in en  # what differs
-    assert "raises coverage by" in en  # online reporting raises coverage: a plain sentence
+    assert "现行方案" in zh and "杠杆：线上报事" in zh  # the current plan, the scenarios' Chinese names
+    assert "Linkage: residents can report needs online" in en and "联动机制：居民线上报事" in zh  # what differs, in words
+    assert "1,000 residents" in en and "1,000名居民" in zh  # the district in the context section
+    verdicts = en[en.index('<table id="verdicts">'):]
+    assert re.search(r'<td class="(better|unclear)">(better|unclear): \+\d+\.\d points', verdicts)  # reporting raises coverage
+
+
+def test_equal_by_design_is_stated_once_and_never_tested(reports: dict[str, Path]) -> None:
+    en = reports["en"].read_text(encoding="utf-8")
+    summary = en[en.index('id="summary"'):en.index("</div>", en.index('id="summary"'))]
+    assert "by design (not tested): " in summary and "government money spent (" in summary
+    verdicts = en[en.index('<table id="verdicts">'):]
+    verdicts = verdicts[:verdicts.index("</table>")]
+    assert "Government money spent" not in verdicts and "<td>Coverage</td>" in verdicts  # one equal by design, one tested
+    appendix = en[en.index('<table id="appendix"'):]
+    row = re.search(r"<tr><td>[^<]*</td><td>Government money spent</td>(.*?)</tr>", appendix).group(1)
+    assert "the same in every run" in row and row.count("<td>-</td>") >= 4  # no p-values for it
+
+
+RAW_KEY = re.compile(r"\b[a-z]+_[a-z_]+\b|\b[a-z_]+\.[a-z_]+\b")
+ENUM_VALUES = {"per_capita", "need_weighted", "equal", "performance", "community", "platform", "order", "list", "mixed",
+               "canteen", "day_care", "classes", "market", "true", "false", "better", "worse", "unclear", "equivalent"}
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees: tags, styles and the provenance block (paths, hashes) removed."""
+    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.DOTALL)
+    page = page[:page.rindex("<h2>")]  # the metadata block names files and hashes
+    return re.sub(r"<[^>]+>", " ", page)
+
+
+def test_the_chinese_report_shows_no_raw_key_or_enum_value(reports: dict[str, Path]) -> None:
+    text = visible_text(reports["zh"].read_text(encoding="utf-8"))
+    assert not RAW_KEY.findall(text), RAW_KEY.findall(text)[:10]
+    words = set(re.findall(r"[A-Za-z_]+", text))
+    assert not words & ENUM_VALUES, words & ENUM_VALUES
+    csv_header = (reports["zh"].parent / "summary.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert not re.search(r"[A-Za-z]", csv_header.replace("p值", "").replace("校正后p值", "").replace("等效检验p值", ""))
 
 
 def test_markdown_mirrors_the_report(reports: dict[str, Path]) -> None:
@@ -99,17 +145,19 @@ def test_report_command_and_its_errors(store: Path, tmp_path: Path, capsys: pyte
     assert main(["report", str(store), "--lang", "en", "--out", str(tmp_path / "r"), "--kpi", "coverage_elderly"]) == 0
     assert capsys.readouterr().out.strip() == str(tmp_path / "r" / "report.html")
     summary = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
-    assert "On elderly coverage:" in summary
+    assert "on elderly coverage" in summary or "(elderly coverage" in summary or "elderly coverage +" in summary
     for argv, message in ((["report", str(tmp_path / "nowhere")], "not a folder"),
                           (["report", str(tmp_path)], "no result store here"),
                           (["report", str(store), "--kpi", "happiness"], "--kpi: happiness is not a stored KPI"),
+                          (["report", str(store), "--mid", "happiness=1"], "happiness is not a KPI"),
+                          (["report", str(store), "--mid", "coverage=much"], "is not a number"),
                           (["report", str(store), "--baseline", "other.toml"], "--baseline: other.toml is not one of")):
         result = subprocess.run([sys.executable, "-m", "sim", *argv], capture_output=True, text=True, cwd=ROOT)
         assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.browser
-def test_report_renders_in_a_browser(reports: dict[str, Path], browser) -> None:  # noqa: ANN001
+def test_report_renders_in_a_browser(reports: dict[str, Path], browser) -> None:
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     for lang, path in reports.items():
         page.goto(path.as_uri())
@@ -119,10 +167,9 @@ def test_report_renders_in_a_browser(reports: dict[str, Path], browser) -> None:
         broken = page.evaluate("""() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).length
                                    + [...document.querySelectorAll('figure svg')].filter(s => s.getBoundingClientRect().width < 50).length""")
         assert broken == 0
-        assert page.locator("figure svg").count() == 5
-        if lang == "en":
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "report-en.png"), full_page=True)
+        assert page.locator("figure svg").count() == 6
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"report-{lang}.png"), full_page=True)
     page.close()
 
 
@@ -133,8 +180,18 @@ def test_a_sweep_reports_each_point_as_an_option(tmp_path: Path) -> None:
     spec = Experiment([BASELINE], replications=3, seed=2, days=40, overrides=SMALL, points=points, name="sweep")
     out = run_experiment(spec, tmp_path / "sweep", executor="serial", progress=False).out_dir
     html = build_report(out, lang="en").read_text(encoding="utf-8")
-    assert "Baseline community #0 (baseline)" in html and "Baseline community #1" in html
-    assert "linkage.discovery.patrol_share" in html  # what differs between the two points
+    assert "<th>Current plan</th>" in html and "Baseline community #1" in html
+    assert "Active discovery: share of volunteers on patrol" in html  # what differs between the two points
     rows = list(csv.DictReader((out / "report-en" / "summary.csv").open()))
     assert {r["scenario"] for r in rows} == {"Baseline community #0", "Baseline community #1"}
     assert all(r["n"] == "3" for r in rows)  # replications of one point, never pooled across points
+
+
+def test_mid_overrides_the_smallest_important_difference(store: Path, tmp_path: Path) -> None:
+    from sim.kpis import Relative
+
+    wide = build_report(store, lang="en", out_dir=tmp_path / "wide", mids={"coverage": 0.5}).read_text(encoding="utf-8")
+    verdicts = wide[wide.index('<table id="verdicts">'):]
+    assert "<td>Coverage</td><td>±50.0 points</td><td class=\"equivalent\">" in verdicts
+    relative = build_report(store, lang="en", out_dir=tmp_path / "rel", mids={"volunteer_hours": Relative(0.5)})
+    assert "Volunteer hours</td><td>±" in relative.read_text(encoding="utf-8")

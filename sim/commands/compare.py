@@ -37,5 +37,5 @@ def execute(args: argparse.Namespace) -> int:
         from sim.report import build_report
 
         baseline = args.baseline or args.scenarios[0]
-        print(f"report: {build_report(out_dir, lang=args.lang, baseline=baseline, kpis=args.kpis)}")
+        print(f"report: {build_report(out_dir, lang=args.lang, baseline=baseline, kpis=args.kpis, mids=dict(args.mids or []))}")
     return 0

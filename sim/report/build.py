@@ -9,19 +9,37 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import ScenarioError
-from sim.labels import DECISION_KPIS, KPI_LABELS
+from sim.kpis import DECISION_KPIS, KPIS, MAIN_KPIS
 from sim.report import figures
+from sim.report.context import build_context, in_model_order
 from sim.report.render import Report, to_html, to_markdown
-from sim.report.tables import (adequacy, differences, differing_parameters, kpi_intervals, overall, rank,
-                               summary_frame)
-from sim.report.text import is_clear, overall_sentence, ranking_sentence, sentence, t
+from sim.report.summary import (
+    decide,
+    equal_line,
+    option_lines,
+    recommendation,
+    same_line,
+)
+from sim.report.tables import (
+    differences,
+    differing_parameters,
+    kpi_intervals,
+    summary_frame,
+)
+from sim.report.text import t
+from sim.report.verdicts import Mid
 
 DEFAULT_KPIS = ("coverage", "coverage_hardship", "cost_per_need_met_yuan")
+PEOPLE_KPIS = ("needs_met", "hardship_residents_helped")  # judged to put differences into people
 
 
 def build_report(results_dir: str | Path, lang: str = "zh", baseline: str | None = None,
-                 kpis: list[str] | None = None, out_dir: str | Path | None = None) -> Path:
-    """Write report.html, report.md, figures/*.svg and summary.csv; returns the HTML's path."""
+                 kpis: list[str] | None = None, out_dir: str | Path | None = None,
+                 mids: dict[str, Mid] | None = None) -> Path:
+    """Write report.html, report.md, figures/*.svg and summary.csv; returns the HTML's path.
+
+    ``mids`` overrides KPIs' smallest important differences (``sim.kpis``) by key.
+    """
     from sim.experiment import results as store
 
     results_dir = Path(results_dir)
@@ -36,9 +54,10 @@ def build_report(results_dir: str | Path, lang: str = "zh", baseline: str | None
     options = _options(scenarios, ok)
     base = _baseline(baseline, options, scenarios, results_dir)
     chosen = _chosen(kpis, ok)
-    report = _assemble(results_dir, store, runs, ok, scenarios, options, base, chosen, lang, swept)
+    report = _assemble(results_dir, store, runs, ok, scenarios, options, base, chosen, lang, swept, mids or {})
     out = Path(out_dir) if out_dir else results_dir / f"report-{lang}"
-    return write(report, summary_frame(report.intervals, report.diffs, options, report.kpis, base), out)
+    table = summary_frame(report.intervals, report.judgements, options, report.kpis, base, report.names, lang)
+    return write(report, table, out)
 
 
 def _by_point(frame: pd.DataFrame, swept: bool) -> pd.DataFrame:
@@ -68,31 +87,60 @@ def _chosen(kpis: list[str] | None, ok: pd.DataFrame) -> list[str]:
     chosen = list(kpis or DEFAULT_KPIS)
     unknown = [k for k in chosen if k not in ok.columns]
     if unknown:
-        allowed = ", ".join(k for k in KPI_LABELS if k in ok.columns)
+        allowed = ", ".join(k for k in KPIS if k in ok.columns)
         raise ScenarioError([f"--kpi: {k} is not a stored KPI (allowed: {allowed})" for k in unknown])
     return chosen
 
 
-def _assemble(results_dir: Path, store, runs: pd.DataFrame, ok: pd.DataFrame, scenarios: pd.DataFrame,  # noqa: ANN001
-              options: list[str], base: str, chosen: list[str], lang: str, swept: bool) -> Report:
+def _assemble(results_dir: Path, store, runs: pd.DataFrame, ok: pd.DataFrame, scenarios: pd.DataFrame,
+              options: list[str], base: str, chosen: list[str], lang: str, swept: bool, mids: dict[str, Mid]) -> Report:
     first = scenarios.drop_duplicates("scenario").set_index("scenario")
     names = _names(first, options, lang, swept)
-    main = list(dict.fromkeys([*chosen, *(k for k in KPI_LABELS if k in ok.columns)]))
-    intervals = kpi_intervals(ok, options, main)
-    compared = list(dict.fromkeys([*chosen, *(k for k in DECISION_KPIS if k in ok.columns)]))
-    diffs = differences(ok, options, base, compared)
-    summary = _summary(intervals, diffs, options, names, base, chosen, lang)
+    scenario_name = names[base]
+    names = {o: name[:1].upper() + name[1:] for o, name in names.items()}
+    names[base] = t("current_plan", lang)
+    resolved = first.loc[base, "resolved"]
+    main = list(dict.fromkeys([*chosen, *(k for k in MAIN_KPIS if k in ok.columns)]))
+    compared = list(dict.fromkeys([*chosen, *(k for k in (*DECISION_KPIS, *PEOPLE_KPIS) if k in ok.columns)]))
+    intervals = kpi_intervals(ok, options, list(dict.fromkeys([*main, *compared])))
+    judgements = differences(ok, options, base, compared, mids)
+    choice = decide(options, base, chosen, judgements)
+    summary = [recommendation(choice, names, base, chosen, judgements, intervals, int(resolved.get("days", 365)), lang),
+               *option_lines(choice, names, base, intervals, lang)]
+    summary += [line for line in (same_line(choice, names, base, chosen, lang), equal_line(choice, intervals, base, lang)) if line]
     ok_ids = set(ok["run_id"])
+    context = build_context(resolved, first.loc[base, "source_path"], lang)
+    places = {c.key: c.name for c in context.communities}  # in the model's order when known
     figs = {
-        "series": figures.series_bands(_by_point(_only(store.load_series(results_dir, list(figures.SERIES_KPIS)), ok_ids), swept), names, lang),
-        "groups": figures.coverage_by_group(ok, names, lang),
-        "equity": figures.equity(_by_point(_only(store.load_communities(results_dir), ok_ids), swept), names, lang),
-        "map": figures.unmet_maps(_mean_maps(results_dir, store, ok, options), names, lang),
-        "money": figures.money(ok, names, lang),
+        "forest": figures.forest(judgements, names, base, lang),
+        "series": figures.series_bands(_by_point(_only(store.load_series(results_dir, list(figures.SERIES_KPIS)), ok_ids), swept),
+                                       names, base, lang),
+        "groups": figures.coverage_by_group(ok, names, base, lang),
+        "equity": figures.equity(_by_point(_only(store.load_communities(results_dir), ok_ids), swept), names, base, places, lang),
+        "map": figures.unmet_difference_maps(_mean_maps(results_dir, store, ok, options), names, base,
+                                             _blocks(in_model_order(resolved, first.loc[base, "source_path"]), places), lang),
+        "money": figures.money(ok, names, base, lang),
     }
-    return Report(lang, options, names, base, main, chosen, summary,
-                  differing_parameters({o: first.loc[o, "resolved"] for o in options}), intervals, diffs,
-                  [adequacy(ok, options, k, intervals) for k in chosen], figs, _metadata(results_dir, store, runs, ok, first, options, lang))
+    return Report(lang, options, names, base, scenario_name, main, chosen, summary, context,
+                  differing_parameters({o: first.loc[o, "resolved"] for o in options}), intervals, judgements, choice,
+                  figs, _metadata(results_dir, store, runs, ok, first, options, names, lang))
+
+
+def _blocks(resolved: dict | None, places: dict[str, str]) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Community rectangles of the district grid (the scenario's geometry, not a model run); none when
+    the communities' order is unknown (``in_model_order``)."""
+    from pydantic import ValidationError
+
+    from sim.scenario import Scenario
+    from sim.world import build_layout
+
+    if resolved is None:
+        return []
+    try:
+        layout = build_layout(Scenario.model_validate(resolved))
+    except ValidationError:  # a store written by an older schema: maps without outlines
+        return []
+    return [(places.get(b.name, b.name), b.rect) for b in layout.blocks]
 
 
 def _only(frame: pd.DataFrame, run_ids: set[str]) -> pd.DataFrame:
@@ -120,18 +168,7 @@ def _drop_shared_prefix(names: dict[str, str], variants: list[str]) -> dict[str,
     return {o: names[o].partition(": ")[2] if o in variants else names[o] for o in names}
 
 
-KEY_FINDINGS = 6
-
-
-def _summary(intervals, diffs, options, names, base, chosen, lang) -> list[str]:  # noqa: ANN001
-    """One paragraph ranking the options on the chosen KPIs, then the clearest differences."""
-    paragraph = " ".join([overall_sentence([names[o] for o in overall(intervals, options, chosen)], chosen, lang),
-                          *(ranking_sentence(k, [(names[o], v) for o, v in rank(intervals, options, k)], lang) for k in chosen)])
-    clear = sorted(((d.p_adjusted, o, k, d) for (o, k), d in diffs.items() if k in chosen and is_clear(d)), key=lambda x: x[0])
-    return [paragraph, *(sentence(names[o], names[base], k, d, lang) for _, o, k, d in clear[:KEY_FINDINGS])]
-
-
-def _mean_maps(results_dir: Path, store, ok: pd.DataFrame, options: list[str]) -> dict[str, np.ndarray]:  # noqa: ANN001
+def _mean_maps(results_dir: Path, store, ok: pd.DataFrame, options: list[str]) -> dict[str, np.ndarray]:
     maps = {}
     for option in options:
         grids = [store.load_unmet_map(results_dir, run_id) for run_id in ok.loc[ok["scenario"] == option, "run_id"]]
@@ -139,7 +176,7 @@ def _mean_maps(results_dir: Path, store, ok: pd.DataFrame, options: list[str]) -
     return maps
 
 
-def _metadata(results_dir, store, runs, ok, first, options, lang) -> list[tuple[str, str]]:  # noqa: ANN001
+def _metadata(results_dir, store, runs, ok, first, options, names, lang) -> list[tuple[str, str]]:
     meta = store.load_metadata(results_dir)
     last = meta.iloc[-1] if len(meta) else {}
     seeds = sorted(set(ok["seed"].tolist()))
@@ -149,9 +186,9 @@ def _metadata(results_dir, store, runs, ok, first, options, lang) -> list[tuple[
         (t("meta_git", lang), str(last.get("git_hash", "") or "-")),
         (t("meta_date", lang), dt.date.today().isoformat()),
         (t("meta_runs", lang), f"{len(ok)} / {failed}" + (f" ({t('failed_note', lang)})" if failed else "")),
-        (t("meta_replications", lang), ", ".join(f"{o}: {int((ok['scenario'] == o).sum())}" for o in options)),
+        (t("meta_replications", lang), ", ".join(f"{names[o]}: {int((ok['scenario'] == o).sum())}" for o in options)),
         (t("meta_seeds", lang), ", ".join(map(str, seeds[:20])) + (" ..." if len(seeds) > 20 else "")),
-        (t("meta_hashes", lang), ", ".join(f"{o}: {first.loc[o, 'scenario_hash']}" for o in options)),
+        (t("meta_hashes", lang), ", ".join(f"{names[o]}: {first.loc[o, 'scenario_hash']}" for o in options)),
         (t("meta_source", lang), str(results_dir)),
     ]
 

@@ -6,27 +6,16 @@ re-runs the model.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.labels import LOWER_IS_BETTER
-from sim.report.stats import Difference, Interval, adjust, mean_ci, paired_difference, replications_needed
-
-
-@dataclass
-class Adequacy:
-    """Whether the replications separate the options on one KPI."""
-
-    kpi: str
-    max_half_width: float
-    closest: tuple[str, str]
-    closest_difference: float
-    needed: float
+from sim.report.stats import Difference, Interval, adjust, mean_ci, paired_difference
+from sim.report.verdicts import Judgement, Mid, Verdict, judge
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -59,60 +48,49 @@ def paired(results: pd.DataFrame, option: str, baseline: str, kpi: str) -> tuple
     return table[option].to_numpy(), table[baseline].to_numpy()
 
 
-def differences(results: pd.DataFrame, options: list[str], baseline: str, kpis: list[str]) -> dict[tuple[str, str], Difference]:
-    """Paired differences against the baseline, p-values adjusted over every comparison made."""
+def differences(results: pd.DataFrame, options: list[str], baseline: str, kpis: list[str],
+                mids: dict[str, Mid] | None = None) -> dict[tuple[str, str], Judgement]:
+    """Each option against the baseline on each KPI: paired difference, verdict, and p-values adjusted
+    (Benjamini-Hochberg) over the comparisons actually tested (equal-by-design ones are not)."""
     found = {}
     for option, kpi in itertools.product([o for o in options if o != baseline], kpis):
         values, base = paired(results, option, baseline, kpi)
-        found[(option, kpi)] = paired_difference(values, base)
-    keys = list(found)
-    for key, p_adj in zip(keys, adjust([found[k].p_value for k in keys])):
-        found[key] = Difference(**{**found[key].__dict__, "p_adjusted": p_adj})
+        found[(option, kpi)] = judge(option, kpi, values, base, paired_difference(values, base), (mids or {}).get(kpi))
+    tested = [key for key, j in found.items() if j.verdict is not Verdict.EQUAL]
+    for key, p_adj in zip(tested, adjust([found[k].diff.p_value for k in tested])):
+        found[key] = dataclasses.replace(found[key], diff=dataclasses.replace(found[key].diff, p_adjusted=p_adj))
     return found
 
 
-def adequacy(results: pd.DataFrame, options: list[str], kpi: str, intervals: dict[tuple[str, str], Interval]) -> Adequacy:
-    """Largest CI half-width, the closest pair of options and the replications that would separate it."""
-    widest = max((intervals[(o, kpi)].half_width for o in options), default=0.0)
-    best: tuple[float, tuple[str, str], float] = (math.inf, ("", ""), math.inf)
-    for a, b in itertools.combinations(options, 2):
-        values, base = paired(results, a, b, kpi)
-        if values.size == 0:
-            continue
-        diff = values - base
-        gap = abs(float(diff.mean()))
-        if gap < best[0]:
-            sd = float(diff.std(ddof=1)) if diff.size > 1 else math.nan
-            best = (gap, (a, b), replications_needed(sd, gap))
-    return Adequacy(kpi, widest, best[1], best[0], best[2])
+def summary_frame(intervals: dict[tuple[str, str], Interval], judgements: dict[tuple[str, str], Judgement],
+                  options: list[str], kpis: list[str], baseline: str, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """summary.csv: one row per option and KPI, headers and words in the report's language."""
+    from sim.kpis import label
+    from sim.report.text import verdict_word
 
-
-def rank(intervals: dict[tuple[str, str], Interval], options: list[str], kpi: str) -> list[tuple[str, float]]:
-    """Options best first on a KPI."""
-    values = [(o, intervals[(o, kpi)].mean) for o in options]
-    return sorted(values, key=lambda item: item[1], reverse=kpi not in LOWER_IS_BETTER)
-
-
-def overall(intervals: dict[tuple[str, str], Interval], options: list[str], kpis: list[str]) -> list[str]:
-    """Options ordered by their mean rank over ``kpis`` (ties keep the given order)."""
-    ranks = {o: 0.0 for o in options}
-    for kpi in kpis:
-        for position, (option, _) in enumerate(rank(intervals, options, kpi)):
-            ranks[option] += position / len(kpis)
-    return sorted(options, key=lambda o: ranks[o])
-
-
-def summary_frame(intervals: dict[tuple[str, str], Interval], diffs: dict[tuple[str, str], Difference],
-                  options: list[str], kpis: list[str], baseline: str) -> pd.DataFrame:
-    """summary.csv: one row per option and KPI."""
     rows = []
     for option, kpi in itertools.product(options, kpis):
-        iv, d = intervals[(option, kpi)], diffs.get((option, kpi))
+        iv, j = intervals[(option, kpi)], judgements.get((option, kpi))
+        d: Difference | None = j.diff if j else None
         rows.append({
-            "scenario": option, "kpi": kpi, "mean": iv.mean, "ci_low": iv.low, "ci_high": iv.high, "n": iv.n,
-            "baseline": baseline,
+            "scenario": option, "option": names[option], "kpi": kpi, "indicator": label(kpi, lang),
+            "mean": iv.mean, "ci_low": iv.low, "ci_high": iv.high, "n": iv.n, "baseline": names[baseline],
             "diff": d.mean if d else 0.0, "diff_low": d.low if d else 0.0, "diff_high": d.high if d else 0.0,
             "diff_boot_low": d.boot_low if d else 0.0, "diff_boot_high": d.boot_high if d else 0.0,
             "p_value": d.p_value if d else math.nan, "p_adjusted": d.p_adjusted if d else math.nan,
+            "smallest_important_difference": j.mid if j else math.nan,
+            "equivalence_p": j.equivalence_p if j else math.nan,
+            "verdict": verdict_word(j.verdict, lang) if j else "",
+            "replications_needed": j.replications_needed if j else math.nan,
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    return frame.rename(columns=SUMMARY_ZH) if lang == "zh" else frame
+
+
+SUMMARY_ZH = {
+    "scenario": "方案代码", "option": "方案", "kpi": "指标代码", "indicator": "指标", "mean": "均值",
+    "ci_low": "置信区间下限", "ci_high": "置信区间上限", "n": "重复次数", "baseline": "对照方案", "diff": "差异",
+    "diff_low": "差异下限", "diff_high": "差异上限", "diff_boot_low": "自助法差异下限", "diff_boot_high": "自助法差异上限",
+    "p_value": "p值", "p_adjusted": "校正后p值", "smallest_important_difference": "最小重要差异",
+    "equivalence_p": "等效检验p值", "verdict": "判断", "replications_needed": "所需重复次数",
+}

@@ -11,7 +11,7 @@ import solara
 from mesa.visualization.utils import update_counter
 
 from sim.errors import ScenarioError
-from sim.labels import label
+from sim.kpis import label
 from sim.viz.display import DISPLAY_COLOURS, DISPLAY_KEYS, LEGEND_ORDER, resident_states, state_counts
 from sim.viz.figures import BORDER_COLOUR, MARKERS, map_figure, series_figure
 from sim.viz.levers import LEVER_GROUPS, LEVERS, Lever, Settings, settings_for
