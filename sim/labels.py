@@ -23,6 +23,7 @@ KPI_LABELS: dict[str, tuple[str, str, str]] = {
     "organization_hours": ("Organisation hours", "社会组织服务时长", "hours"),
     "activities_held": ("Activities held", "开展活动", "activities"),
     "person_times_served": ("Person-times served", "服务人次", "person-times"),
+    "regular_attendance": ("Regular attendance at programmes (no recorded need)", "项目常规参与人次（无登记需求）", "person-times"),
     "charity_raised_yuan": ("Charity raised", "募集慈善资源", "yuan"),
     "government_spent_yuan": ("Government money spent", "政府投入", "yuan"),
     "leverage": ("Charity yuan per government yuan", "每元政府投入撬动的慈善资源", "ratio"),

@@ -76,7 +76,8 @@ class Community(Strict):
     digital_share_other: Share = Field(0.9, description="[lit: CNNIC 2023] others (children via parents) who can report online")
     vulnerable_clustering: Share = Field(0.0, description="[seed: Qiaotou] 0 = elderly/disabled spread evenly, 1 = all in the first compounds")
     volunteers: int = Field(150, ge=0, le=200_000, description="[seed: platform 14,000 / 498 communities ~ 28] initial volunteers")
-    has_station: bool = Field(False, description="[seed: Changsha] a street social-work station sits in this community")
+    has_station: bool = Field(False, description="[seed: Changsha] the street's social-work station sits in this community")
+    street: str = Field("", max_length=200, description="[seed: Changsha street/township stations] street (街道) or township the community belongs to; its station's social workers serve every community of the street; empty = a street of its own")
     programmes: list[Annotated[Programme, Field(strict=False)]] = Field(
         [Programme.CANTEEN, Programme.DAY_CARE, Programme.CLASSES, Programme.MARKET],
         description="[seed: Xiangmin, Qiaotou, Donglanwan] group programmes run at the service point",
@@ -195,8 +196,8 @@ BUDGET_LINES = ("stations", "demonstration", "hub_awards", "purchased_services",
 class Conversion(Strict):
     """How yuan turn into capacity."""
 
-    yuan_per_social_worker_year: float = Field(80_000.0, gt=0.0, le=1e7, description="[assumed; Hunan station posts ~5-7k/month] cost of one social worker")
-    yuan_per_place_year: float = Field(1_500.0, gt=0.0, le=1e7, description="[assumed] cost of one programme place, all sessions of a year")
+    yuan_per_social_worker_year: float = Field(110_000.0, gt=0.0, le=1e7, description="[lit: Hunan community workers 4,000-7,000 yuan a month + 12-18k year-end pay, employer social insurance and housing fund ~1,500 a month] (5,500 x 12 + 15,000 + 1,500 x 12 = 99,000) x 1.1 station overhead [assumed] = one social worker with on-costs")
+    yuan_per_place_day: float = Field(12.0, gt=0.0, le=1e5, description="[assumed] running cost of one programme place for one opening day (staff, venue, meal or care subsidy)")
     yuan_per_hub_hour: float = Field(60.0, gt=0.0, le=1e5, description="[assumed] cost of one hub-organisation hour")
     yuan_per_professional_hour: float = Field(80.0, gt=0.0, le=1e5, description="[assumed] cost of one purchased professional hour")
 

@@ -116,11 +116,12 @@ class Dispatcher:
         if active.size == 0:
             return queue
         needs = self.model.needs
-        hours, community = needs.hours[queue].tolist(), needs.community[queue].tolist()
-        by_community = {c: active[pool.community[active] == c] for c in set(community)}
+        hours = needs.hours[queue].tolist()
+        area = self.model.area_of(pool, needs.community[queue]).tolist()
+        by_area = {a: active[pool.area[active] == a] for a in set(area)}
         served = []
         for i in range(queue.size):
-            slots = active if self.platform else by_community[community[i]]
+            slots = active if self.platform else by_area[area[i]]
             if slots.size == 0:
                 continue
             best = int(slots[np.argmax(pool.bank[slots])])
