@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 class ProgrammeRun:
     """A group programme (canteen, day care, classes, market): its opening days and places.
 
+    ``places`` is what an opening holds (a funded day's places when money opens it, else its own
+    sessions'), times the deliberation weight; ``open_places`` is today's.
+
     Two kinds of session: the organisation's own (``base_places`` at ``sessions_per_week``,
     spread evenly over the week) and, in the weeks demonstration money pays for
     (``funded_share`` of the weeks, spread evenly over the year), the programme's real schedule
@@ -33,6 +36,7 @@ class ProgrammeRun:
     days_per_week: int = 0
     funded_places: float = 0.0
     funded_share: float = 0.0
+    open_places: float = 0.0  # places open today (0 on a closed day)
 
     def funded_open(self, day: int) -> bool:
         """An opening day of a funded week: the programme's weekdays in the weeks the money pays for."""
@@ -52,7 +56,7 @@ class ProgrammeRun:
 
     def need_places(self, occupancy: float) -> int:
         """Places left for residents with a recorded need after regular attendees."""
-        total = int(self.places)
+        total = int(self.open_places)
         return total - round(total * occupancy)
 
 

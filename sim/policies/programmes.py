@@ -48,8 +48,8 @@ def full_year_yuan(name: str, yuan_per_place_day: float) -> float:
 def open_sessions(model: FiveSocietyModel, day: int) -> None:
     """The programmes holding a session today (the dispatcher fills their free places)."""
     for run in model.programmes:
-        run.places = run.places_on(day)
-    model.sessions_today = [run for run in model.programmes if run.places >= 1.0]
+        run.open_places = run.places_on(day)
+    model.sessions_today = [run for run in model.programmes if run.open_places >= 1.0]
     for run in model.sessions_today:
         run.served_today = 0
 
@@ -58,7 +58,7 @@ def close_sessions(model: FiveSocietyModel, day: int) -> None:
     """Count today's sessions as activities, their attendance as person-times, their staff hours."""
     org = model.scenario.organizations
     for run in model.sessions_today:
-        regulars = round(int(run.places) * org.regular_occupancy)
+        regulars = round(int(run.open_places) * org.regular_occupancy)
         model.activities_held += 1
         model.person_times_served += regulars + run.served_today
         model.regular_attendance += regulars
