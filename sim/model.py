@@ -31,7 +31,7 @@ from sim.agents.pools import ContractPool, HoursPool, VolunteerPool
 from sim.arrivals import Arrivals, NeedParameters
 from sim.needs import PROGRAMME_TYPES, NEED_TYPES, NeedTable
 from sim.policies import deliberation, discovery, giving, listing, programmes, volunteering
-from sim.policies.programmes import SCHEDULES, full_year_yuan
+from sim.policies.programmes import full_year_yuan
 from sim.policies.discovery import OUTREACH_TARGETING
 from sim.policies.funding import WEEKS_PER_YEAR, Funding
 from sim.policies.matching import Dispatcher
@@ -125,10 +125,10 @@ class FiveSocietyModel(mesa.Model):
             for organization in services:
                 organization.professional_slot = slot
         for i, name in enumerate(dict.fromkeys(p.value for p in spec.programmes)):
-            schedule = SCHEDULES[name]
+            schedule = self.scenario.schedules.of(name)
             run = ProgrammeRun(name, community, tuple(NEED_TYPES.index(t) for t in PROGRAMME_TYPES[name]),
                                0.0, org.sessions_per_week, venue_xy, base_places=float(org.base_places),
-                               days_per_week=schedule.days_per_week, funded_places=float(schedule.places_per_day))
+                               days_per_week=schedule.days_per_week, funded_places=schedule.places_per_day)
             self.programmes.append(run)
             if services:
                 services[i % len(services)].programmes.append(run)
@@ -174,7 +174,7 @@ class FiveSocietyModel(mesa.Model):
             return np.full(n, np.inf)
         full = np.zeros(n)
         for run in self.programmes:
-            full[run.community] += full_year_yuan(run.name, self.scenario.conversion.yuan_per_place_day)
+            full[run.community] += full_year_yuan(run.name, self.scenario)
         return full
 
     def apply_capacity(self, yuan_per_year: dict[str, np.ndarray]) -> None:

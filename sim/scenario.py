@@ -160,6 +160,26 @@ class Organizations(Strict):
     session_volunteer_hours: float = Field(4.0, ge=0.0, le=200.0, description="[seed: Donglanwan volunteer market] volunteer helper hours per session, from the community's volunteers")
 
 
+class Opening(Strict):
+    """A funded programme's real schedule: opening days a week and places a day."""
+
+    days_per_week: int = Field(5, ge=0, le=7, description="[assumed] opening days a week when money pays for the week")
+    places_per_day: float = Field(20.0, ge=0.0, le=10_000.0, description="[assumed] places (meals, day-care places, seats, visitors) an opening day holds")
+
+
+class Schedules(Strict):
+    """What demonstration money opens: each programme's week (yuan per place-day in ``conversion``)."""
+
+    canteen: Opening = Field(Opening(days_per_week=6, places_per_day=40.0), description="[assumed; seed: Qiaotou seniors' canteen] lunch six days a week, ~40 meals")
+    day_care: Opening = Field(Opening(days_per_week=5, places_per_day=20.0), description="[assumed; seed: Qiaotou home-based elderly-care centre] weekdays, ~20 places")
+    classes: Opening = Field(Opening(days_per_week=2, places_per_day=25.0), description="[assumed] two class days a week, ~25 seats")
+    market: Opening = Field(Opening(days_per_week=1, places_per_day=60.0), description="[seed: Donglanwan weekly 360 volunteer market] one day a week; ~60 visitors [assumed]")
+
+    def of(self, programme: str) -> Opening:
+        """The schedule of one programme by name."""
+        return getattr(self, programme)
+
+
 class Giving(Strict):
     """Charity: residents' and work units' donations into the community fund."""
 
@@ -260,6 +280,7 @@ class Scenario(Strict):
     volunteers: Volunteers = Volunteers()
     social_workers: SocialWorkers = SocialWorkers()
     organizations: Organizations = Organizations()
+    schedules: Schedules = Schedules()
     giving: Giving = Giving()
     budget: Budget = Budget()
     conversion: Conversion = Conversion()

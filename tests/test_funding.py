@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 
 from sim.needs import Provider, State
-from sim.policies.programmes import SCHEDULES, full_year_yuan
+from sim.policies.programmes import full_year_yuan
+from sim.scenario import Scenario
+
+SCHEDULES = Scenario().schedules
 
 from .conftest import run_model, small
 
@@ -45,27 +48,27 @@ def test_outreach_and_supervision_are_shared_by_head_count_within_the_street() -
 
 def test_demonstration_money_opens_the_canteen_on_its_real_days() -> None:
     conv_day = 12.0
-    full = sum(full_year_yuan(name, conv_day) for name in ("canteen", "market"))
+    full = sum(full_year_yuan(name, Scenario()) for name in ("canteen", "market"))
     overrides = {"communities.baseline.programmes": ["canteen", "market"], "conversion.yuan_per_place_day": conv_day,
                  "organizations.sessions_per_week": 0.0, "budget.total_yuan": 2 * full / 0.46}
     model = run_model(small(overrides, days=28), seed=1)
     canteen = model.programmes[0]
     assert canteen.funded_share == 1.0
     open_days = [day for day in range(28) if canteen.places_on(day) > 0]
-    assert len(open_days) == 4 * SCHEDULES["canteen"].days_per_week
+    assert len(open_days) == 4 * SCHEDULES.canteen.days_per_week
     # yuan beyond every week of every programme are not disbursed
     assert model.funding.yuan_per_year["demonstration"][0] == pytest.approx(full)
 
 
 def test_half_the_money_opens_half_the_weeks_at_full_places() -> None:
-    full = full_year_yuan("canteen", 12.0)
+    full = full_year_yuan("canteen", Scenario())
     overrides = {"communities.baseline.programmes": ["canteen"], "organizations.sessions_per_week": 0.0,
                  "budget.total_yuan": 0.5 * full / 0.46}
     model = run_model(small(overrides, days=5), seed=1)
     canteen = model.programmes[0]
     days = [d for d in range(364) if canteen.funded_open(d)]
-    assert len(days) == 26 * SCHEDULES["canteen"].days_per_week
-    assert canteen.places_on(days[0]) == SCHEDULES["canteen"].places_per_day
+    assert len(days) == 26 * SCHEDULES.canteen.days_per_week
+    assert canteen.places_on(days[0]) == SCHEDULES.canteen.places_per_day
 
 
 def test_regular_attendance_is_counted_apart_from_needs_met() -> None:

@@ -1,6 +1,6 @@
 """Group programmes: sessions open, serve regular attendees and residents with needs, and are counted.
 
-Demonstration money buys opening days on each programme's real schedule (``SCHEDULES``): a
+Demonstration money buys opening days on each programme's real schedule (``scenario.schedules``): a
 community's money opens all its programmes for the same share of the year's weeks, at most every
 week; yuan that would buy more than that are not disbursed. Regular attendees (without a
 recorded need) are counted apart from the needs a session meets.
@@ -12,7 +12,6 @@ less), so running programmes competes with one-to-one orders for volunteer time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,28 +20,13 @@ from sim.policies.funding import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
     from sim.model import FiveSocietyModel
+    from sim.scenario import Scenario
 
 
-@dataclass(frozen=True)
-class Schedule:
-    """A funded programme's opening days a week and places a day."""
-
-    days_per_week: int
-    places_per_day: int
-
-
-SCHEDULES = {
-    "canteen": Schedule(6, 40),   # [assumed] seniors' canteens (Qiaotou) serve lunch six days a week, ~40 meals
-    "day_care": Schedule(5, 20),  # [assumed] home-based elderly day care on weekdays, ~20 places
-    "classes": Schedule(2, 25),   # [assumed] two class days a week, ~25 places
-    "market": Schedule(1, 60),    # [seed: Donglanwan weekly 360 volunteer market] one day a week; ~60 visitors [assumed]
-}
-
-
-def full_year_yuan(name: str, yuan_per_place_day: float) -> float:
-    """What a programme's whole schedule costs for a year."""
-    schedule = SCHEDULES[name]
-    return schedule.places_per_day * schedule.days_per_week * WEEKS_PER_YEAR * yuan_per_place_day
+def full_year_yuan(name: str, scenario: Scenario) -> float:
+    """What a programme's whole schedule (``scenario.schedules``) costs for a year."""
+    opening = scenario.schedules.of(name)
+    return opening.places_per_day * opening.days_per_week * WEEKS_PER_YEAR * scenario.conversion.yuan_per_place_day
 
 
 def open_sessions(model: FiveSocietyModel, day: int) -> None:
