@@ -139,7 +139,7 @@ class FiveSocietyModel(mesa.Model):
 
     def _init_streets(self) -> None:
         """Group communities into streets (街道): a community with no street is a street of its own."""
-        names = [c.street or f"{key}" for key, c in self.scenario.communities.items()]
+        names = [f"street:{c.street}" if c.street else f"community:{key}" for key, c in self.scenario.communities.items()]
         streets = list(dict.fromkeys(names))
         self.street_of = np.array([streets.index(n) for n in names], dtype=np.int64)
         self.street_members = [np.flatnonzero(self.street_of == s) for s in range(len(streets))]
