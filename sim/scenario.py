@@ -77,7 +77,7 @@ class Community(Strict):
     vulnerable_clustering: Share = Field(0.0, description="[seed: Qiaotou] 0 = elderly/disabled spread evenly, 1 = all in the first compounds")
     volunteers: int = Field(150, ge=0, le=200_000, description="[seed: platform 14,000 / 498 communities ~ 28] initial volunteers")
     has_station: bool = Field(False, description="[seed: Changsha] the street's social-work station sits in this community")
-    street: str = Field("", max_length=200, description="[seed: Changsha street/township stations] street (街道) or township the community belongs to; its station's social workers serve every community of the street; empty = a street of its own")
+    street: str = Field("", max_length=200, description="[seed: Changsha street stations] street (街道) or township; its station's workers serve all its communities; empty = its own")
     programmes: list[Annotated[Programme, Field(strict=False)]] = Field(
         [Programme.CANTEEN, Programme.DAY_CARE, Programme.CLASSES, Programme.MARKET],
         description="[seed: Xiangmin, Qiaotou, Donglanwan] group programmes run at the service point",
@@ -216,7 +216,7 @@ BUDGET_LINES = ("stations", "demonstration", "hub_awards", "purchased_services",
 class Conversion(Strict):
     """How yuan turn into capacity."""
 
-    yuan_per_social_worker_year: float = Field(110_000.0, gt=0.0, le=1e7, description="[lit: Hunan community workers 4,000-7,000 yuan a month + 12-18k year-end pay, employer social insurance and housing fund ~1,500 a month] (5,500 x 12 + 15,000 + 1,500 x 12 = 99,000) x 1.1 station overhead [assumed] = one social worker with on-costs")
+    yuan_per_social_worker_year: float = Field(110_000.0, gt=0.0, le=1e7, description="[lit: Hunan community worker 4-7k yuan a month, employer insurance ~1.5k] (5,500x12 + 15,000 + 1,500x12) x 1.1 overhead [assumed]: one worker with on-costs")
     yuan_per_place_day: float = Field(12.0, gt=0.0, le=1e5, description="[assumed] running cost of one programme place for one opening day (staff, venue, meal or care subsidy)")
     yuan_per_hub_hour: float = Field(60.0, gt=0.0, le=1e5, description="[assumed] cost of one hub-organisation hour")
     yuan_per_professional_hour: float = Field(80.0, gt=0.0, le=1e5, description="[assumed] cost of one purchased professional hour")
