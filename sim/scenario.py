@@ -216,7 +216,10 @@ BUDGET_LINES = ("stations", "demonstration", "hub_awards", "purchased_services",
 class Conversion(Strict):
     """How yuan turn into capacity."""
 
-    yuan_per_social_worker_year: float = Field(110_000.0, gt=0.0, le=1e7, description="[lit: Hunan community worker 4-7k yuan a month, employer insurance ~1.5k] (5,500x12 + 15,000 + 1,500x12) x 1.1 overhead [assumed]: one worker with on-costs")
+    yuan_per_social_worker_year: float = Field(
+        110_000.0, gt=0.0, le=1e7,
+        description="[lit: Hunan community worker 4-7k yuan a month, employer insurance ~1.5k] (5,500x12 + 15,000 + 1,500x12) x 1.1 overhead [assumed]: one worker with on-costs",
+    )
     yuan_per_place_day: float = Field(12.0, gt=0.0, le=1e5, description="[assumed] running cost of one programme place for one opening day (staff, venue, meal or care subsidy)")
     yuan_per_hub_hour: float = Field(60.0, gt=0.0, le=1e5, description="[assumed] cost of one hub-organisation hour")
     yuan_per_professional_hour: float = Field(80.0, gt=0.0, le=1e5, description="[assumed] cost of one purchased professional hour")
