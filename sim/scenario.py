@@ -194,7 +194,7 @@ class Giving(Strict):
 class Budget(Strict):
     """The yearly government budget and how it is split and spread."""
 
-    total_yuan: float = Field(600_000.0, ge=0.0, le=1e11, description="[seed: Changsha 50 M yuan / ~500 communities, scaled] yearly budget")
+    total_yuan: float = Field(24_000.0, ge=0.0, le=1e11, description="[seed: Changsha 50 M yuan / 10.42 M residents = 4.80 a resident] x a default community of 5,000: yearly budget")
     split_stations: Share = Field(0.44, description="[seed: Changsha 22 M / 50 M] social-work stations")
     split_demonstration: Share = Field(0.46, description="[seed: Changsha 23 M / 50 M] demonstration communities (programmes)")
     split_hub_awards: Share = Field(0.04, description="[seed: Changsha 2 M / 50 M] awards to hub organisations")
