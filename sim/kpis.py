@@ -139,6 +139,7 @@ _ENTRIES: tuple[Kpi, ...] = (
     Kpi("hardship_residents_helped", "Hardship residents helped", "得到帮助的困难群众", "households", H, rel(0.05)),
     Kpi("hardship_reach_share", "Share of hardship residents helped", "困难群众受助比例", "share", H, 0.01),
     Kpi("charity_money_yuan", "Charity raised in money", "慈善资金（不含物资）", "yuan", H, rel(0.05)),
+    Kpi("regular_attendance", "Regular attendance at programmes (no recorded need)", "项目常规参与人次（无登记需求）", "person-times", N, rel(0.05)),
     # discovery effort: whose hours find needs (sim.metrics.discovery_kpis)
     Kpi("discovery_hours", "Hours spent finding needs", "主动发现投入工时", "hours", L, rel(0.05), **DECIDE),
     Kpi("committee_staff_hours", "Committee staff hours on contacts, visits and meetings", "社区工作者走访联系工时", "hours", L, rel(0.05), **DECIDE),

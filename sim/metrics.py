@@ -85,6 +85,7 @@ def kpis(model: FiveSocietyModel) -> dict[str, float]:
         "organization_hours": float(model.professionals.view("given").sum() + model.organization_hours),
         "activities_held": float(model.activities_held),
         "person_times_served": float(model.person_times_served + met - tally.by_provider["programme"] + model.list_visits),
+        "regular_attendance": float(model.regular_attendance),
         "charity_raised_yuan": cash["charity_raised_yuan"],
         "government_spent_yuan": cash["government_spent_yuan"],
         "leverage": cash["charity_raised_yuan"] / cash["government_spent_yuan"] if cash["government_spent_yuan"] >= 1.0 else 0.0,

@@ -28,11 +28,12 @@ from sim import lifecycle, metrics
 from sim.agents import CommunityCommittee, CommunityFund, Resident, SocialOrganization, SocialWorker, Volunteer
 from sim.agents.committee import VisitRegister
 from sim.agents.organization import ProgrammeRun
-from sim.agents.pools import HoursPool, VolunteerPool
+from sim.agents.pools import ContractPool, HoursPool, VolunteerPool
 from sim.arrivals import Arrivals, NeedParameters
 from sim.households import Households
 from sim.needs import PROGRAMME_TYPES, NEED_TYPES, NeedTable
 from sim.policies import deliberation, discovery, giving, listing, programmes, volunteering
+from sim.policies.programmes import full_year_yuan
 from sim.policies.funding import WEEKS_PER_YEAR, Funding
 from sim.policies.matching import Dispatcher
 from sim.population import Population
@@ -74,6 +75,7 @@ class FiveSocietyModel(mesa.Model):
         self.patrol_hours = 0.0
         self.social_worker_other_hours = 0.0
         self.list_visits = 0
+        self.regular_attendance = 0
         self.roster_version = 0
         self.sessions_today: list[ProgrammeRun] = []
         self.unmet_by_compound = np.zeros(n_compounds)
@@ -81,7 +83,6 @@ class FiveSocietyModel(mesa.Model):
         self.outreach_hours_per_week = np.zeros(n_communities)
         self.supervision_hours_per_week = np.zeros(n_communities)
         self.hub_hours_per_week = np.zeros(n_communities)
-        self._demonstration_places = np.zeros(n_communities)
 
     def _init_residents(self) -> None:
         population, link = self.population, self.scenario.linkage
@@ -106,9 +107,10 @@ class FiveSocietyModel(mesa.Model):
         s = self.scenario
         self.volunteers = VolunteerPool(max(16, sum(c.volunteers for c in s.communities.values()) * 2))
         self.social_workers = HoursPool()
-        self.professionals = HoursPool()
+        self.professionals = ContractPool()
         self.volunteer_agents: dict[int, Volunteer] = {}
-        self.social_worker_slots: list[list[int]] = [[] for _ in self.layout.blocks]
+        self._init_streets()
+        self.social_worker_slots: list[list[int]] = [[] for _ in self.street_members]
         self.committees, self.funds, self.organizations, self.programmes = [], [], [], []
         for block, community in zip(self.layout.blocks, s.communities.values()):
             service_point = self.cell_at(block.service_point)
@@ -126,11 +128,15 @@ class FiveSocietyModel(mesa.Model):
         services = [SocialOrganization(self, "service", community, venue) for _ in range(org.service_orgs)]
         self.organizations.extend(services)
         x_m, y_m = ((np.array(venue_xy) + 0.5) * self.layout.cell_size_m).tolist()
-        for organization in services:
-            organization.professional_slot = int(self.professionals.add(1, community=community, x_m=x_m, y_m=y_m)[0])
+        if services:  # one pooled purchased-services contract per community, held by its service organisations
+            slot = int(self.professionals.add(1, community=community, area=community, x_m=x_m, y_m=y_m)[0])
+            for organization in services:
+                organization.professional_slot = slot
         for i, name in enumerate(dict.fromkeys(p.value for p in spec.programmes)):
+            schedule = self.scenario.schedules.of(name)
             run = ProgrammeRun(name, community, tuple(NEED_TYPES.index(t) for t in PROGRAMME_TYPES[name]),
-                               0.0, org.sessions_per_week, venue_xy)
+                               0.0, org.sessions_per_week, venue_xy, base_places=float(org.base_places),
+                               days_per_week=schedule.days_per_week, funded_places=schedule.places_per_day)
             self.programmes.append(run)
             if services:
                 services[i % len(services)].programmes.append(run)
@@ -138,6 +144,15 @@ class FiveSocietyModel(mesa.Model):
     def cell_at(self, xy: tuple[int, int]) -> Cell:
         """The grid cell at ``(x, y)``."""
         return self.grid[tuple(xy)]
+
+    def _init_streets(self) -> None:
+        """Group communities into streets (街道): a community with no street is a street of its own."""
+        names = [f"street:{c.street}" if c.street else f"community:{key}" for key, c in self.scenario.communities.items()]
+        streets = list(dict.fromkeys(names))
+        self.street_of = np.array([streets.index(n) for n in names], dtype=np.int64)
+        self.street_members = [np.flatnonzero(self.street_of == s) for s in range(len(streets))]
+        counts = self.population.counts.astype(float)
+        self.street_resident_share = counts / np.maximum(np.bincount(self.street_of, weights=counts)[self.street_of], 1.0)
 
     # -- capacity from money ------------------------------------------------------------------
     def has_recipient(self, line: str) -> np.ndarray:
@@ -152,13 +167,32 @@ class FiveSocietyModel(mesa.Model):
             return np.full(n, float(org.service_orgs > 0))
         return np.ones(n)
 
+    def area_of(self, pool: HoursPool, communities: np.ndarray) -> np.ndarray:
+        """The area key a provider of ``pool`` must share with needs of ``communities``: the street for social workers."""
+        return self.street_of[communities] if pool is self.social_workers else communities
+
+    def usable_yuan_per_year(self, line: str) -> np.ndarray:
+        """The most a line can turn into capacity in each community a year (inf: no limit).
+
+        Demonstration money opens programmes on their real schedule; more than every week of the
+        year of every programme cannot be used, so it is not disbursed.
+        """
+        n = len(self.committees)
+        if line != "demonstration":
+            return np.full(n, np.inf)
+        full = np.zeros(n)
+        for run in self.programmes:
+            full[run.community] += full_year_yuan(run.name, self.scenario)
+        return full
+
     def apply_capacity(self, yuan_per_year: dict[str, np.ndarray]) -> None:
         """Turn this period's yearly-rate allocation into providers' hours and places."""
         conv, sw = self.scenario.conversion, self.scenario.social_workers
-        fte = yuan_per_year["stations"] / conv.yuan_per_social_worker_year + sw.base_workers
-        for c, workers in enumerate(fte):
-            self._staff_social_workers(c, float(workers))
-        hours = fte * sw.hours_per_week
+        street_yuan = np.bincount(self.street_of, weights=yuan_per_year["stations"], minlength=len(self.street_members))
+        street_fte = street_yuan / conv.yuan_per_social_worker_year + sw.base_workers * np.array([m.size for m in self.street_members])
+        for street, workers in enumerate(street_fte):
+            self._staff_social_workers(street, float(workers))
+        hours = street_fte[self.street_of] * self.street_resident_share * sw.hours_per_week  # street hours by head count
         self.outreach_hours_per_week = hours * sw.outreach_share
         self.supervision_hours_per_week = hours * max(0.0, 1.0 - sw.casework_share - sw.outreach_share)
         self.hub_hours_per_week = yuan_per_year["hub_awards"] / conv.yuan_per_hub_hour / WEEKS_PER_YEAR
@@ -168,19 +202,29 @@ class FiveSocietyModel(mesa.Model):
                 organization.coordination_hours_per_week = self.hub_hours_per_week[organization.community] / self.scenario.organizations.hub_orgs
             elif organization.professional_slot is not None:
                 slot = organization.professional_slot
-                self.professionals.hours_per_week[slot] = professional[organization.community] / self.scenario.organizations.service_orgs
-                self.professionals.refill_per_week[slot] = self.professionals.hours_per_week[slot]
-        self._demonstration_places = yuan_per_year["demonstration"] / conv.yuan_per_place_year
+                self.professionals.hours_per_week[slot] = professional[organization.community]
+                self.professionals.refill_per_week[slot] = professional[organization.community]
+        self._fund_programmes(yuan_per_year["demonstration"])
+
+    def _fund_programmes(self, yuan_per_year: np.ndarray) -> None:
+        """Each community's demonstration money opens its programmes for the same share of the year's weeks."""
+        full = self.usable_yuan_per_year("demonstration")
+        share = np.divide(yuan_per_year, full, out=np.zeros_like(full), where=full > 0)
+        for run in self.programmes:
+            run.funded_share = float(min(1.0, share[run.community]))
         self.refresh_places()
 
-    def _staff_social_workers(self, community: int, fte: float) -> None:
-        slots = self.social_worker_slots[community]
+    def _staff_social_workers(self, street: int, fte: float) -> None:
+        """A street's station social workers: based at its station, serving every community of the street."""
+        slots = self.social_worker_slots[street]
         needed = math.ceil(fte - 1e-9)
-        block = self.layout.blocks[community]
-        base = self.cell_at(block.station or block.service_point)
+        members = self.street_members[street]
+        blocks = [self.layout.blocks[c] for c in members]
+        home = next((b for b in blocks if b.station is not None), blocks[0])
+        base = self.cell_at(home.station or home.service_point)
         while len(slots) < needed:
             x_m, y_m = ((np.array(base.coordinate) + 0.5) * self.layout.cell_size_m).tolist()
-            slot = int(self.social_workers.add(1, community=community, x_m=x_m, y_m=y_m)[0])
+            slot = int(self.social_workers.add(1, community=home.index, area=street, x_m=x_m, y_m=y_m)[0])
             slots.append(slot)
             SocialWorker(self, slot, base)
         sw = self.scenario.social_workers
@@ -191,12 +235,9 @@ class FiveSocietyModel(mesa.Model):
             self.social_workers.active[slot] = i < needed
 
     def refresh_places(self) -> None:
-        """Programme places: base places plus the community's demonstration places, times deliberation weights."""
-        base = self.scenario.organizations.base_places
-        for c in range(len(self.committees)):
-            runs = [r for r in self.programmes if r.community == c]
-            for run in runs:
-                run.places = (base + self._demonstration_places[c] / len(runs)) * run.weight
+        """Places a programme opens with (a funded day's, else its own sessions'), times deliberation weights."""
+        for run in self.programmes:
+            run.places = (run.funded_places if run.funded_share > 0 else run.base_places) * run.weight
 
     # -- volunteers as Mesa agents ------------------------------------------------------------
     def add_volunteer_agents(self, slots: np.ndarray) -> None:

@@ -94,7 +94,8 @@ class Community(Strict):
     digital_share_other: Share = Field(0.9, description="[lit: CNNIC 2023] others (children via parents) who can report online")
     vulnerable_clustering: Share = Field(0.0, description="[seed: Qiaotou] 0 = elderly/disabled spread evenly, 1 = all in the first compounds")
     volunteers: int = Field(150, ge=0, le=200_000, description="[seed: platform 14,000 / 498 communities ~ 28] initial volunteers")
-    has_station: bool = Field(False, description="[seed: Changsha] a street social-work station sits in this community")
+    has_station: bool = Field(False, description="[seed: Changsha] the street's social-work station sits in this community")
+    street: str = Field("", max_length=200, description="[seed: Changsha street stations] street (街道) or township; its station's workers serve all its communities; empty = its own")
     programmes: list[Annotated[Programme, Field(strict=False)]] = Field(
         [Programme.CANTEEN, Programme.DAY_CARE, Programme.CLASSES, Programme.MARKET],
         description="[seed: Xiangmin, Qiaotou, Donglanwan] group programmes run at the service point",
@@ -180,6 +181,26 @@ class Organizations(Strict):
     session_volunteer_hours: float = Field(4.0, ge=0.0, le=200.0, description="[seed: Donglanwan volunteer market] volunteer helper hours per session, from the community's volunteers")
 
 
+class Opening(Strict):
+    """A funded programme's real schedule: opening days a week and places a day."""
+
+    days_per_week: int = Field(5, ge=0, le=7, description="[assumed] opening days a week when money pays for the week")
+    places_per_day: float = Field(20.0, ge=0.0, le=10_000.0, description="[assumed] places (meals, day-care places, seats, visitors) an opening day holds")
+
+
+class Schedules(Strict):
+    """What demonstration money opens: each programme's week (yuan per place-day in ``conversion``)."""
+
+    canteen: Opening = Field(Opening(days_per_week=6, places_per_day=40.0), description="[assumed; seed: Qiaotou seniors' canteen] lunch six days a week, ~40 meals")
+    day_care: Opening = Field(Opening(days_per_week=5, places_per_day=20.0), description="[assumed; seed: Qiaotou home-based elderly-care centre] weekdays, ~20 places")
+    classes: Opening = Field(Opening(days_per_week=2, places_per_day=25.0), description="[assumed] two class days a week, ~25 seats")
+    market: Opening = Field(Opening(days_per_week=1, places_per_day=60.0), description="[seed: Donglanwan weekly 360 volunteer market] one day a week; ~60 visitors [assumed]")
+
+    def of(self, programme: str) -> Opening:
+        """The schedule of one programme by name."""
+        return getattr(self, programme)
+
+
 class Giving(Strict):
     """Charity: residents' and work units' donations into the community fund."""
 
@@ -194,7 +215,7 @@ class Giving(Strict):
 class Budget(Strict):
     """The yearly government budget and how it is split and spread."""
 
-    total_yuan: float = Field(600_000.0, ge=0.0, le=1e11, description="[seed: Changsha 50 M yuan / ~500 communities, scaled] yearly budget")
+    total_yuan: float = Field(24_000.0, ge=0.0, le=1e11, description="[seed: Changsha 50 M yuan / 10.42 M residents = 4.80 a resident] x a default community of 5,000: yearly budget")
     split_stations: Share = Field(0.44, description="[seed: Changsha 22 M / 50 M] social-work stations")
     split_demonstration: Share = Field(0.46, description="[seed: Changsha 23 M / 50 M] demonstration communities (programmes)")
     split_hub_awards: Share = Field(0.04, description="[seed: Changsha 2 M / 50 M] awards to hub organisations")
@@ -216,8 +237,11 @@ BUDGET_LINES = ("stations", "demonstration", "hub_awards", "purchased_services",
 class Conversion(Strict):
     """How yuan turn into capacity."""
 
-    yuan_per_social_worker_year: float = Field(80_000.0, gt=0.0, le=1e7, description="[assumed; Hunan station posts ~5-7k/month] cost of one social worker")
-    yuan_per_place_year: float = Field(1_500.0, gt=0.0, le=1e7, description="[assumed] cost of one programme place, all sessions of a year")
+    yuan_per_social_worker_year: float = Field(
+        110_000.0, gt=0.0, le=1e7,
+        description="[lit: Hunan community worker 4-7k yuan a month, employer insurance ~1.5k] (5,500x12 + 15,000 + 1,500x12) x 1.1 overhead [assumed]: one worker with on-costs",
+    )
+    yuan_per_place_day: float = Field(12.0, gt=0.0, le=1e5, description="[assumed] running cost of one programme place for one opening day (staff, venue, meal or care subsidy)")
     yuan_per_hub_hour: float = Field(60.0, gt=0.0, le=1e5, description="[assumed] cost of one hub-organisation hour")
     yuan_per_professional_hour: float = Field(80.0, gt=0.0, le=1e5, description="[assumed] cost of one purchased professional hour")
 
@@ -293,6 +317,7 @@ class Scenario(Strict):
     volunteers: Volunteers = Volunteers()
     social_workers: SocialWorkers = SocialWorkers()
     organizations: Organizations = Organizations()
+    schedules: Schedules = Schedules()
     giving: Giving = Giving()
     budget: Budget = Budget()
     conversion: Conversion = Conversion()

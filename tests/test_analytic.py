@@ -122,7 +122,7 @@ def test_doubling_the_binding_resource_about_doubles_needs_met() -> None:
 
 
 def test_every_need_met_consumed_its_providers_hours() -> None:
-    model = run_model(small({"linkage.service_mode": "mixed"}, residents=1500, days=120), seed=7)
+    model = run_model(small({"linkage.service_mode": "mixed", "budget.total_yuan": 180_000.0}, residents=1500, days=120), seed=7)
     needs = model.needs
     met = needs.view("state") == State.MET
     given = needs.view("given_volunteer") + needs.view("given_social_worker") + needs.view("given_professional")

@@ -29,7 +29,7 @@ total_yuan = 200000.0
 def _targets_text(observed: dict[str, float], tolerance: float = 0.1) -> str:
     text = 'name = "known"\nseeds = 2\nmax_evaluations = 40\n'
     text += '[parameters."volunteers.quit_rate_per_year"]\nlow = 0.05\nhigh = 0.9\nsource = "test"\n'
-    text += '[parameters."conversion.yuan_per_place_year"]\nlow = 300.0\nhigh = 5000.0\nsource = "test"\n'
+    text += '[parameters."conversion.yuan_per_place_day"]\nlow = 4.0\nhigh = 60.0\nsource = "test"\n'
     for kpi, value in observed.items():
         text += f'[targets.{kpi}]\nkpi = "{kpi}"\nobserved = {value!r}\ntolerance = {tolerance}\nsource = "model"\n'
     return text
@@ -49,12 +49,12 @@ def _observe(path: Path, truth: dict[str, float], seeds: list[int]) -> dict[str,
 
 
 def test_fit_recovers_parameters_that_generated_the_targets(small: Path, tmp_path: Path) -> None:
-    truth = {"volunteers.quit_rate_per_year": 0.5, "conversion.yuan_per_place_year": 800.0}
+    truth = {"volunteers.quit_rate_per_year": 0.5, "conversion.yuan_per_place_day": 20.0}
     scenario = load_scenario(small)
     targets_path = tmp_path / "t.toml"
     targets_path.write_text(_targets_text(_observe(small, truth, [11, 12])))
     objective = Objective(scenario, load_targets(targets_path), [11, 12], None, "t.toml")
-    assert not objective.evaluate(objective.start).all_within  # the start (0.3, 1500) is off
+    assert not objective.evaluate(objective.start).all_within  # the start (0.3, 12) is off
     result = fit(objective)
     assert result.best.all_within
     for key, value in truth.items():
@@ -63,7 +63,7 @@ def test_fit_recovers_parameters_that_generated_the_targets(small: Path, tmp_pat
 
 def test_fitted_file_extends_the_original_and_reproduces_the_fit(small: Path, tmp_path: Path) -> None:
     targets_path = tmp_path / "t.toml"
-    observed = _observe(small, {"conversion.yuan_per_place_year": 600.0}, [11, 12])["person_times_per_activity"]
+    observed = _observe(small, {"conversion.yuan_per_place_day": 24.0}, [11, 12])["person_times_per_activity"]
     targets_path.write_text(_targets_text({"person_times_per_activity": observed}, tolerance=0.1))
     assert main(["calibrate", str(small), "--targets", str(targets_path), "--check"]) == 1  # the start is off
     out = tmp_path / "fitted.toml"
@@ -72,7 +72,7 @@ def test_fitted_file_extends_the_original_and_reproduces_the_fit(small: Path, tm
     assert 'extends = "small.toml"' in text and "[fitted]" in text
     assert main(["calibrate", str(out), "--targets", str(targets_path), "--check"]) == 0
     fitted = load_scenario(out)
-    assert fitted.conversion.yuan_per_place_year != load_scenario(small).conversion.yuan_per_place_year
+    assert fitted.conversion.yuan_per_place_day != load_scenario(small).conversion.yuan_per_place_day
 
 
 def test_check_exits_1_when_a_target_is_outside_tolerance(small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -87,7 +87,16 @@ def test_programme_sessions_spread_over_the_week() -> None:
     assert sum(run.has_session(day) for day in range(70)) == 10
     run.sessions_per_week = 3.0
     assert sum(run.has_session(day) for day in range(70)) == 30
+    run.open_places = run.places
     assert run.need_places(0.7) == 3
+
+
+def test_funded_weeks_open_on_the_programme_weekdays() -> None:
+    run = ProgrammeRun("canteen", 0, (1,), 40.0, 0.0, (0, 0), base_places=10.0, days_per_week=6, funded_places=40.0,
+                       funded_share=0.25)
+    open_days = [day for day in range(56) if run.places_on(day) > 0]
+    assert open_days == [21, 22, 23, 24, 25, 26, 49, 50, 51, 52, 53, 54]  # one week in four, six days of it
+    assert run.places_on(21) == 40.0 and run.places_on(27) == 0.0
 
 
 def test_funding_periods_are_quarters() -> None:

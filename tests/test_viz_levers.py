@@ -60,7 +60,7 @@ def test_moved_levers_build_a_valid_scenario(baseline_settings) -> None:  # noqa
              .with_value("budget_percent", 150.0).with_value("fund_matching_ratio", 1.5))
     scenario, overrides = build_scenario(moved)
     assert scenario.budget.split_purchased_services == 0.3
-    assert scenario.budget.total_yuan == 900_000.0
+    assert scenario.budget.total_yuan == 1.5 * load_scenario(SCENARIOS / "baseline.toml").budget.total_yuan
     assert scenario.linkage.matching_scope == MatchingScope.PLATFORM
     assert scenario.linkage.fund_matching_ratio == 1.5
     assert set(overrides) >= {f"budget.{name}" for name in SPLIT_LEVERS}

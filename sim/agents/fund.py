@@ -32,6 +32,11 @@ class CommunityFund(Agent):
         else:
             self.balance_yuan += yuan
 
+    def release_reserve(self) -> None:
+        """Seed money a period's gifts did not draw as matches becomes grantable: nothing stays locked away."""
+        self.balance_yuan += self.match_reserve_yuan
+        self.match_reserve_yuan = 0.0
+
     def donate(self, money_yuan: float, goods_yuan: float, ratio: float) -> float:
         """A gift; money is matched at ``ratio`` from the reserve. Returns the match."""
         match = min(ratio * money_yuan, self.match_reserve_yuan)

@@ -1,6 +1,7 @@
 """Providers that give hours (volunteers, social workers, professional organisations) as arrays.
 
-Each provider has a slot: where it is, its weekly hours, the hours banked for use (refilled daily,
+Each provider has a slot: its home community, the area it serves (its community, or its street
+for station social workers), where it is, its weekly hours, the hours banked for use (refilled daily,
 capped at one week's worth) and the hours it has given. ``credited`` counts every hour ever put
 in the bank, so ``given <= credited`` audits that no provider serves more hours than it has;
 ``served`` counts the hours given to needs (the rest went to sessions and visits), which the
@@ -13,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 POOL_FIELDS: dict[str, type] = {
-    "community": np.int16, "x_m": np.float64, "y_m": np.float64, "hours_per_week": np.float64,
+    "community": np.int16, "area": np.int16, "x_m": np.float64, "y_m": np.float64, "hours_per_week": np.float64,
     "refill_per_week": np.float64, "bank": np.float64, "given": np.float64, "credited": np.float64,
     "given_today": np.float64, "served": np.float64, "skills": np.int32, "active": np.bool_,
 }
@@ -93,6 +94,12 @@ class HoursPool:
     def audit(self) -> bool:
         """True when no provider has given more hours than were ever credited to it."""
         return bool(np.all(self.view("given") <= self.view("credited") + 1e-6))
+
+
+class ContractPool(HoursPool):
+    """Purchased professional services: one caseload contract per community, drawn on over a quarter."""
+
+    BANK_WEEKS = 13.0  # a contract's hours are invoiced by the funding quarter, not lost weekly [assumed]
 
 
 class VolunteerPool(HoursPool):

@@ -5,7 +5,9 @@ across communities by the spreading rule (performance-based uses each community'
 previous period) and turned into capacity: social-worker hours (stations), programme places
 (demonstration communities), hub coordination hours (hub awards), professional hours (purchased
 services) and fund seed money. Capacity lines are paid day by day; a line with no recipient in a
-community (no programmes, no organisations) is not disbursed there.
+community (no programmes, no organisations) is not disbursed there, nor are demonstration yuan
+beyond what opens every programme every week. Station money is pooled by street: a street's
+social workers serve all its communities.
 """
 
 from __future__ import annotations
@@ -71,13 +73,15 @@ class Funding:
         weights = spread_weights(self.budget.spread_rule, model.population.counts, model.expected_need_hours, coverage)
         for line in BUDGET_LINES:
             share = getattr(self.budget, f"split_{line}")
-            self.yuan_per_year[line] = self.budget.total_yuan * share * weights * model.has_recipient(line)
+            offered = self.budget.total_yuan * share * weights * model.has_recipient(line)
+            self.yuan_per_year[line] = np.minimum(offered, model.usable_yuan_per_year(line))
         model.apply_capacity(self.yuan_per_year)
         period = period_of(day)
         days = period_start(period + 1) - period_start(period)
         seed = self.yuan_per_year["fund_seed"] * days / 365.0
         matching = model.scenario.linkage.fund_matching_ratio > 0
         for fund, yuan in zip(model.funds, seed):
+            fund.release_reserve()
             fund.deposit_seed(float(yuan), matching)
         self.seed_spent_yuan += seed
 

@@ -152,15 +152,16 @@ class Dispatcher:
         if active.size == 0:
             return np.ones(queue.size, dtype=bool)
         needs = self.model.needs
-        left, community, resident = needs.hours_left[queue].tolist(), needs.community[queue].tolist(), needs.resident[queue]
-        by_community = {c: active[pool.community[active] == c] for c in set(community)}
+        left, resident = needs.hours_left[queue].tolist(), needs.resident[queue]
+        area = self.model.area_of(pool, needs.community[queue]).tolist()
+        by_area = {a: active[pool.area[active] == a] for a in set(area)}
         given, reached = np.zeros(queue.size), np.zeros(queue.size, dtype=bool)
         for i in range(queue.size):
-            slots = self._reachable(pool, active, int(resident[i])) if self.platform else by_community[community[i]]
+            slots = self._reachable(pool, active, int(resident[i])) if self.platform else by_area[area[i]]
             slots = slots[pool.bank[slots] > DONE_HOURS]
             if slots.size == 0:
                 if not self.platform:
-                    by_community[community[i]] = slots  # drained today: later needs of the community skip it
+                    by_area[area[i]] = slots  # drained today: later needs of the area skip it
                 continue
             for slot in slots[np.argsort(-pool.bank[slots], kind="stable")].tolist():
                 hours = min(float(pool.bank[slot]), left[i] - given[i])

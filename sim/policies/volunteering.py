@@ -51,7 +51,7 @@ def recruit(model: FiveSocietyModel, residents: np.ndarray, day: int, initial: b
     service = np.maximum(0.0, v.hours_per_week - patrol_hours) * (1.0 - list_reserve_share(model))
     population = model.population
     slots = model.volunteers.add(
-        n, resident=residents, community=population.community[residents], x_m=population.x_m[residents],
+        n, resident=residents, community=population.community[residents], area=population.community[residents], x_m=population.x_m[residents],
         y_m=population.y_m[residents], hours_per_week=v.hours_per_week, refill_per_week=service,
         skills=skills, motivation=motivation, patrol=patrol, joined_day=day, left_day=-1,
         quit_threshold=model.streams.quitting.exponential(1.0, n), initial=initial,
