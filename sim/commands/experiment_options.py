@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.commands.options import override, positive_int
+from sim.commands.options import MAX_WORKERS, override, workers
 
 EXECUTORS = ("serial", "process", "dask")
 
@@ -13,8 +13,8 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     """``--executor``, ``--workers``, ``--scheduler``, ``--out``, ``--set``, ``--no-progress``."""
     parser.add_argument("--executor", choices=EXECUTORS, default="process",
                         help="where runs execute (default: process)")
-    parser.add_argument("--workers", type=positive_int, default=None,
-                        help="worker processes for process/local dask (default: every core)")
+    parser.add_argument("--workers", type=workers, default=None,
+                        help=f"worker processes for process/local dask, 1 to {MAX_WORKERS} (default: every core, never more than the runs to do)")
     parser.add_argument("--scheduler", default=None, metavar="ADDR",
                         help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster on 127.0.0.1)")
     parser.add_argument("--out", default=None, metavar="DIR",

@@ -12,6 +12,7 @@ from typing import Any
 from sim.errors import ScenarioError
 from sim.experiment.seeds import replication_seeds, run_identity
 from sim.experiment.worker import RunTask
+from sim.library import find_scenario
 from sim.loading import apply_overrides, read_merged, validate
 from sim.run import scenario_hash
 from sim.scenario import Scenario
@@ -145,7 +146,7 @@ def _base(item: str | Path | Scenario) -> tuple[str, dict[str, Any]]:
     if isinstance(item, Scenario):
         return "", item.model_dump(mode="json")
     if isinstance(item, (str, Path)):
-        data = read_merged(Path(item))
+        data = read_merged(find_scenario(item))
         validate(data, source=str(item))  # report file problems against the file itself
         return str(item), data
     raise ScenarioError([f"experiment: scenarios: expected a path or a Scenario (got {type(item).__name__})"])
