@@ -92,7 +92,11 @@ def machine_memory_bytes() -> tuple[int | None, int | None]:
 
 def check_memory(scenario: Scenario, source: str, runs_at_once: int = 1) -> None:
     """Refuse a run (or ``runs_at_once`` parallel runs) whose estimated memory exceeds this machine's."""
-    size = scenario_size(scenario)
+    refuse_if_too_big(scenario_size(scenario), source, runs_at_once)
+
+
+def refuse_if_too_big(size: Size, source: str, runs_at_once: int = 1) -> None:
+    """``ScenarioError`` with the estimate and the machine's memory when ``size`` x runs cannot fit."""
     need = size.memory_bytes * runs_at_once
     total, available = machine_memory_bytes()
     budget = available or total

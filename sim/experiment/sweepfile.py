@@ -43,7 +43,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError, model_validator
 
 from sim.errors import ScenarioError
-from sim.experiment.samplers import FactorRange, SamplerMethod, is_power_of_two, sample_points
+from sim.experiment.samplers import FactorRange, Points, SamplerMethod, is_power_of_two, sample_points
 from sim.experiment.spec import Experiment, Factor
 from sim.loading import apply_overrides, format_error, read_merged, read_toml
 
@@ -135,7 +135,9 @@ def load_sweep(path: str | Path, samples: int | None = None) -> Experiment:
     _check_shape(path, sweep)
     seed = sweep.seed if sweep.sampler.seed is None else sweep.sampler.seed
     points = sample_points(sweep.sampler.method, sweep.factor_ranges(), sweep.sampler.samples, seed)
-    points = [apply_balance(point, sweep) for point in points]
+    if sweep.balance:
+        points = points.map(lambda point: apply_balance(point, sweep)) if isinstance(points, Points) else \
+            [apply_balance(point, sweep) for point in points]
     factors = [Factor(k, "lever") for k in sweep.levers] + [Factor(k, "uncertainty") for k in sweep.uncertainties]
     factors += [Factor(k, "derived") for b in sweep.balance for k in b.rest]
     return Experiment(scenarios=scenario_paths, replications=sweep.replications, seed=sweep.seed, days=sweep.days,
