@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim.commands.experiment_options import add_executor_arguments, check_scheduler
+from sim.commands.experiment_options import add_executor_arguments, check_scheduler, report_failures
 from sim.commands.options import days, replications, seed
 from sim.commands.report import add_report_arguments
 from sim.errors import ScenarioError
@@ -33,6 +33,8 @@ def execute(args: argparse.Namespace) -> int:
                       executor=args.executor, workers=args.workers, scheduler=args.scheduler,
                       overrides=dict(args.overrides), progress=not args.no_progress)
     print(f"results: {out_dir}")
+    if report_failures(out_dir):
+        return 1
     if not args.no_report:
         from sim.report import build_report
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+from pathlib import Path
 
+from sim.errors import quote
 from sim.commands.options import MAX_WORKERS, override, workers
 
 EXECUTORS = ("serial", "process", "dask")
@@ -24,8 +28,32 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+SCHEDULER_ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?(?P<host>\[[0-9A-Fa-f:]+\]|[A-Za-z0-9._-]+):(?P<port>\d{1,5})/?$")
+
+
 def check_scheduler(args: argparse.Namespace) -> str | None:
-    """Problems combining ``--scheduler`` with a non-Dask executor, as a message or None."""
-    if args.scheduler is not None and args.executor != "dask":
+    """Problems with ``--scheduler``: without ``--executor dask``, or not an address; a message or None."""
+    if args.scheduler is None:
+        return None
+    if args.executor != "dask":
         return f"--scheduler needs --executor dask (got --executor {args.executor})"
+    match = SCHEDULER_ADDRESS.match(args.scheduler)
+    if match is None or not 1 <= int(match["port"]) <= 65535:
+        return (f"--scheduler: {quote(args.scheduler)} is not a scheduler address "
+                "(allowed: tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786)")
     return None
+
+
+def report_failures(out_dir: Path | str) -> bool:
+    """Print the failed runs of a store (first lines of each error) on stderr; True when any failed."""
+    from sim.experiment.results import failures
+
+    lines, count = failures(out_dir)
+    if not count:
+        return False
+    print(f"{count} runs failed inside the model (exit 1); the first:", file=sys.stderr)
+    for line in lines:
+        print(line, file=sys.stderr)
+    if count > len(lines):
+        print(f"  ... and {count - len(lines)} more (sim.load_results({str(out_dir)!r}) has every error)", file=sys.stderr)
+    return True
