@@ -119,6 +119,8 @@ def parse_toml(raw: bytes, source: str) -> dict[str, Any]:
         raise ScenarioError([f"{source}: not valid TOML: {exc}"]) from None
     except RecursionError:
         raise ScenarioError([f"{source}: not valid TOML: arrays or tables nested too deeply"]) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ScenarioError([f"{source}: not valid TOML: {quote(str(exc))}"]) from None
 
 
 def deep_merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:

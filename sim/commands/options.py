@@ -72,5 +72,7 @@ def toml_value(text: str) -> Any:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise argparse.ArgumentTypeError(f"{quote(text)}: {exc}") from None
     except RecursionError:
         raise argparse.ArgumentTypeError(f"{quote(text)}: nested too deeply (allowed: a number, string, boolean or flat array)") from None

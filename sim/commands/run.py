@@ -26,7 +26,10 @@ def execute(args: argparse.Namespace) -> int:
     from sim.loading import load_scenario
     from sim.run import simulate
 
+    from sim.limits import check_memory
+
     scenario = load_scenario(args.scenario, dict(args.overrides))
+    check_memory(scenario, args.scenario)
     result = simulate(scenario, seed=args.seed, days=args.days)
     if args.json:
         print(json.dumps(result.kpis, sort_keys=True))

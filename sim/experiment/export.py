@@ -31,10 +31,11 @@ def tidy_tables(directory: str | Path) -> dict[str, pd.DataFrame]:
 
 def export_tables(directory: str | Path, out_dir: str | Path, fmt: str = "csv") -> list[Path]:
     """Write every tidy table as ``out_dir/<name>.csv`` or ``.parquet``; returns the paths."""
+    tables = tidy_tables(directory)  # a folder without a store is refused before anything is written
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, table in tidy_tables(directory).items():
+    for name, table in tables.items():
         path = out / f"{name}.{fmt}"
         if fmt == "parquet":
             table.to_parquet(path, index=False)
