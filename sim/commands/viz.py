@@ -81,8 +81,9 @@ def check_port_free(host: str, port: int) -> None:
 def import_solara_runner():  # noqa: ANN201 - solara's click command
     """solara's ``run`` command; without the ``viz`` extra, one line saying which extra to install."""
     try:
-        import mesa.visualization  # noqa: F401
         from solara.__main__ import run
+
+        import mesa.visualization  # noqa: F401
     except ImportError as exc:
         raise ScenarioError([f"viz: needs the classroom app's packages ({exc.name or exc} is missing): "
                              "pip install 'five-society-sim[viz]'"]) from None

@@ -17,6 +17,7 @@ import json
 import os
 import sqlite3
 import stat
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -65,9 +66,10 @@ class ResultStore:
         _make_folder(self.directory)
         self.path = self.directory / STORE_FILE
         self.model_version = model_version
-        if self.path.exists() or self.path.is_symlink():
-            check_store(self.path)
         try:
+            if not (self.path.exists() or self.path.is_symlink()):
+                _create_store(self.path)
+            check_store(self.path)
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
@@ -229,6 +231,30 @@ def store_error(path: Path, exc: sqlite3.Error) -> ScenarioError:
     elif "locked" in text:
         hint = "another process holds the store; wait for it or choose another --out folder"
     return ScenarioError([f"{path}: cannot write the result store: {text} ({hint})"])
+
+
+def _create_store(path: Path) -> None:
+    """A new store appears whole: built under a private name, then linked into place (atomic).
+
+    Two experiments starting in one new folder at once never see each other's half-made file;
+    the one that links second keeps the first one's store.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}")
+    try:
+        conn = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            conn.executescript(SCHEMA)
+        finally:
+            conn.close()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _make_folder(directory: Path) -> None:
