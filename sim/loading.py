@@ -50,7 +50,7 @@ def read_merged(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
         if not isinstance(parent, str):
             raise ScenarioError([f"{path}: extends: must be a string (allowed: a path relative to this file)"])
         parent_path = path.parent / parent
-        problem = _not_a_file(parent_path)
+        problem = not_a_file(parent_path)
         if problem:
             raise ScenarioError([f"{path}: extends: parent file {parent_path} {problem}"])
         path = parent_path
@@ -68,7 +68,7 @@ def _resolved(path: Path) -> Path:
         raise ScenarioError([f"{path}: cannot be resolved ({exc}) (allowed: a path without symbolic-link loops)"]) from None
 
 
-def _not_a_file(path: Path) -> str | None:
+def not_a_file(path: Path) -> str | None:
     """Why ``path`` is not a readable regular file (``does not exist`` only when it does not)."""
     try:
         info = os.stat(path)
@@ -91,7 +91,7 @@ def read_toml(path: Path) -> dict[str, Any]:
     Only regular files up to ``MAX_FILE_BYTES`` are read, so ``/dev/zero`` or a FIFO is refused
     at once instead of read forever.
     """
-    problem = _not_a_file(path)
+    problem = not_a_file(path)
     if problem == "does not exist":
         raise ScenarioError([f"{path}: file not found"])
     if problem:
@@ -143,7 +143,8 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: 
     if not isinstance(overrides, Mapping):
         raise ScenarioError([f"overrides: expected a mapping of dotted keys to values, e.g. "
                              f"{{'budget.total_yuan': 8e5}} (got {type(overrides).__name__})"])
-    merged = copy.deepcopy(data)
+    merged = dict(data)  # copy-on-write: only the tables an override goes through are copied
+    copied = {id(merged)}
     problems = []
     for dotted, value in overrides.items():
         if not isinstance(dotted, str):
@@ -158,12 +159,17 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: 
         *parents, leaf = dotted.split(".")
         table = merged
         for part in parents:
-            table = table.setdefault(part, {})
-            if not isinstance(table, dict):
+            child = table.get(part, {})
+            if not isinstance(child, dict):
                 problems.append(f"{source}: {dotted}: {part} is not a table")
                 break
+            if id(child) not in copied:
+                child = dict(child)
+                copied.add(id(child))
+                table[part] = child
+            table = child
         else:
-            table[leaf] = value
+            table[leaf] = copy.deepcopy(value)
     if problems:
         raise ScenarioError(problems)
     return merged

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.experiment_fakes import fake_run
 
 from sim.cli import main
 from sim.errors import ScenarioError
@@ -22,6 +21,7 @@ from sim.experiment.results import completeness
 from sim.experiment.samplers import FactorRange, grid
 from sim.experiment.store import ResultStore
 from sim.scenario import Scenario
+from tests.experiment_fakes import fake_run
 
 from .conftest import BASELINE, ROOT
 from .test_edges_input import one_line, outcome
@@ -97,7 +97,8 @@ def test_two_experiments_claiming_one_new_folder_at_once_one_wins(tmp_path: Path
         folder = tmp_path / str(attempt)
         barrier, errors, claimed = threading.Barrier(2, timeout=30), [], []
 
-        def claim(key: str) -> None:
+        def claim(key: str, folder: Path = folder, barrier: threading.Barrier = barrier,
+                  claimed: list = claimed, errors: list = errors) -> None:
             barrier.wait()  # both create the store and claim it at once
             try:
                 with ResultStore(folder, "v") as store:

@@ -31,9 +31,8 @@ def execute(args: argparse.Namespace) -> int:
     """Fit or check, print, write."""
     from sim.calibration import Objective, fit, fitted_toml, load_targets, write_fitted
     from sim.errors import ScenarioError
-    from sim.loading import load_scenario
-
     from sim.library import find_scenario
+    from sim.loading import load_scenario
 
     scenario = load_scenario(args.scenario)
     targets = load_targets(find_scenario(args.targets))

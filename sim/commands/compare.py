@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from sim.commands.experiment_options import add_executor_arguments, check_scheduler, report_failures
+from sim.commands.experiment_options import (
+    add_executor_arguments,
+    check_scheduler,
+    report_failures,
+)
 from sim.commands.options import days, replications, seed
 from sim.commands.report import add_report_arguments
 from sim.errors import ScenarioError

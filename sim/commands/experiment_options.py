@@ -7,8 +7,8 @@ import re
 import sys
 from pathlib import Path
 
-from sim.errors import quote
 from sim.commands.options import MAX_WORKERS, override, workers
+from sim.errors import quote
 
 EXECUTORS = ("serial", "process", "dask")
 

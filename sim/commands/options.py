@@ -6,7 +6,6 @@ import argparse
 import tomllib
 from typing import Any
 
-
 from sim.errors import quote
 
 MAX_DAYS = 36_500  # the scenario schema's bound on days

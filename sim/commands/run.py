@@ -23,10 +23,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def execute(args: argparse.Namespace) -> int:
     """Run once and print the KPIs."""
+    from sim.limits import check_memory
     from sim.loading import load_scenario
     from sim.run import simulate
-
-    from sim.limits import check_memory
 
     scenario = load_scenario(args.scenario, dict(args.overrides))
     check_memory(scenario, args.scenario)

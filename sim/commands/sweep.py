@@ -6,7 +6,11 @@ import argparse
 import dataclasses
 from typing import Any
 
-from sim.commands.experiment_options import add_executor_arguments, check_scheduler, report_failures
+from sim.commands.experiment_options import (
+    add_executor_arguments,
+    check_scheduler,
+    report_failures,
+)
 from sim.errors import ScenarioError
 
 

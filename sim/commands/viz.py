@@ -44,6 +44,11 @@ def scenarios_dir_for(scenario: Path, explicit: str | None) -> Path:
     """The folder of scenario files to offer: explicit, else the nearest ancestor named ``scenarios``."""
     if explicit is not None:
         return Path(explicit).resolve()
+    from sim.library import library_dir
+
+    library = library_dir().resolve()
+    if scenario.resolve().is_relative_to(library):
+        return library
     for parent in scenario.resolve().parents:
         if parent.name == "scenarios":
             return parent
@@ -81,9 +86,8 @@ def check_port_free(host: str, port: int) -> None:
 def import_solara_runner():  # noqa: ANN201 - solara's click command
     """solara's ``run`` command; without the ``viz`` extra, one line saying which extra to install."""
     try:
-        from solara.__main__ import run
-
         import mesa.visualization  # noqa: F401
+        from solara.__main__ import run
     except ImportError as exc:
         raise ScenarioError([f"viz: needs the classroom app's packages ({exc.name or exc} is missing): "
                              "pip install 'five-society-sim[viz]'"]) from None

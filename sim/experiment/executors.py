@@ -8,17 +8,23 @@ at most a small window of them is in flight, so memory stays bounded however lon
 from __future__ import annotations
 
 import concurrent.futures as cf
+import itertools
 import multiprocessing
 import os
-import itertools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 
 from sim.errors import ScenarioError
-
 from sim.experiment.blas import one_blas_thread, one_thread_environment
-from sim.experiment.worker import Outcome, RunFunction, RunTask, Status, execute_batch, init_pool_worker
+from sim.experiment.worker import (
+    Outcome,
+    RunFunction,
+    RunTask,
+    Status,
+    execute_batch,
+    init_pool_worker,
+)
 
 Finished = tuple[RunTask, Outcome]
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.experiment.results import RUN_COLUMNS, load_communities, load_results, load_series
+from sim.experiment.results import (
+    RUN_COLUMNS,
+    load_communities,
+    load_results,
+    load_series,
+)
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -14,8 +14,21 @@ from typing import Any, TextIO
 from tqdm import tqdm
 
 from sim.errors import ScenarioError
-from sim.experiment.executors import ExecutorKind, Finished, default_workers, run_dask, run_pool, run_serial
-from sim.experiment.metadata import code_version, git_hash, host_name, now_utc, python_version
+from sim.experiment.executors import (
+    ExecutorKind,
+    Finished,
+    default_workers,
+    run_dask,
+    run_pool,
+    run_serial,
+)
+from sim.experiment.metadata import (
+    code_version,
+    git_hash,
+    host_name,
+    now_utc,
+    python_version,
+)
 from sim.experiment.samplers import point_count
 from sim.experiment.spec import Experiment, Plan, plan_experiment
 from sim.experiment.store import ResultStore, store_error

@@ -16,8 +16,8 @@ from sim.experiment.samplers import point_count
 from sim.experiment.seeds import replication_seeds, run_identity
 from sim.experiment.worker import RunTask
 from sim.library import find_scenario
-from sim.loading import apply_overrides, read_merged, validate
 from sim.limits import Size, scenario_size
+from sim.loading import apply_overrides, read_merged, validate
 from sim.run import scenario_hash
 from sim.scenario import Scenario
 
@@ -192,8 +192,8 @@ def check_experiment(experiment: Experiment) -> None:
         problems.append("experiment: scenarios: empty (allowed: at least one path or Scenario)")
     if not _is_int(experiment.replications) or experiment.replications < 1:
         problems.append(f"experiment: replications: must be a whole number >= 1 (got {experiment.replications!r})")
-    if not _is_int(experiment.seed) or experiment.seed < 0:
-        problems.append(f"experiment: seed: must be a whole number >= 0 (got {experiment.seed!r})")
+    if not _is_int(experiment.seed) or not 0 <= experiment.seed <= 2**63 - 1:
+        problems.append(f"experiment: seed: must be a whole number from 0 to {2**63 - 1} (got {experiment.seed!r})")
     if experiment.days is not None and (not _is_int(experiment.days) or not 1 <= experiment.days <= 36_500):
         problems.append(f"experiment: days: must be a whole number from 1 to 36500 (got {experiment.days!r})")
     names = [name for name, _ in experiment.variants]
