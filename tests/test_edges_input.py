@@ -202,6 +202,18 @@ def test_broken_pipe_is_a_quiet_exit(capsys: pytest.CaptureFixture[str], monkeyp
     assert capsys.readouterr().err == ""
 
 
+def test_a_reader_that_goes_away_is_a_quiet_exit() -> None:
+    """``sim run ... | head``: the reader closes the pipe; no traceback, exit 141 like ``cat``."""
+    import subprocess
+
+    process = subprocess.Popen([sys.executable, "-m", "sim", "run", "baseline", "--days", "3", "--all"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141 and err == ""
+
+
 # -- the classroom app --------------------------------------------------------------------------
 def free_port() -> int:
     with socket.socket() as probe:
