@@ -157,7 +157,10 @@ def test_runs_of_another_code_version_are_named_and_rerun(tmp_path: Path) -> Non
     run_experiment(spec, tmp_path, executor="serial", run_fn=fake_run, progress=False)
     with sqlite3.connect(tmp_path / "store.sqlite") as conn:
         conn.execute("UPDATE runs SET model_version = '0.0.1+src.000000000000'")
-    assert completeness(tmp_path).options[0].other_version == 2
+    old = completeness(tmp_path)
+    assert old.options[0].other_version == 2 and not old.complete
+    assert old.lines() == [f"2 stored runs were made by another code version than this one ({old.code_version}); "
+                           "rerun the command that made them to redo them with this code"]
     log = io.StringIO()
     summary = run_experiment(spec, tmp_path, executor="serial", run_fn=fake_run, progress=False, log=log)
     assert "holds 2 runs made by another code version (0.0.1+src.000000000000" in log.getvalue()

@@ -160,22 +160,28 @@ class Completeness:
         return len(self.options) >= self.options_planned and all(o.stored >= o.planned for o in self.options)
 
     def lines(self, limit: int = 10) -> list[str]:
-        """English lines for the terminal: what is missing, per option (empty when complete)."""
+        """English lines for the terminal: runs missing per option, runs of other code (empty when complete)."""
         if self.complete:
             return []
-        stored, planned = sum(o.stored for o in self.options), sum(o.planned for o in self.options)
-        lines = [f"partial results: {stored} of {planned} planned runs are stored"]
-        short = [o for o in self.options if o.stored < o.planned]
-        for option in short[:limit]:
-            extra = [f"{option.failed} failed"] if option.failed else []
-            extra += [f"{option.other_version} from another code version"] if option.other_version else []
-            lines.append(f"  {option.scenario} (point {option.point}): {option.stored} of {option.planned} runs"
-                         + (f" ({', '.join(extra)})" if extra else ""))
-        if len(short) > limit:
-            lines.append(f"  ... and {len(short) - limit} more options short of runs")
+        lines = []
+        held = {o.scenario + f"#{o.point}": min(o.planned, o.stored + o.other_version) for o in self.options}
+        stored, planned = sum(held.values()), sum(o.planned for o in self.options)
+        short = [o for o in self.options if o.stored + o.other_version < o.planned]
         unstarted = self.options_planned - len(self.options)
-        if unstarted > 0:
-            lines.append(f"  {unstarted} more options have no runs yet")
+        if short or unstarted > 0:
+            lines.append(f"partial results: {stored} of {planned} planned runs are stored")
+            for option in short[:limit]:
+                failed = f" ({option.failed} failed)" if option.failed else ""
+                lines.append(f"  {option.scenario} (point {option.point}): "
+                             f"{option.stored + option.other_version} of {option.planned} runs{failed}")
+            if len(short) > limit:
+                lines.append(f"  ... and {len(short) - limit} more options short of runs")
+            if unstarted > 0:
+                lines.append(f"  {unstarted} more options have no runs yet")
+        other = sum(o.other_version for o in self.options)
+        if other:
+            lines.append(f"{other} stored runs were made by another code version than this one ({self.code_version}); "
+                         "rerun the command that made them to redo them with this code")
         return lines
 
 
