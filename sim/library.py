@@ -15,8 +15,16 @@ SUFFIX = ".toml"
 
 
 def library_dir() -> Path:
-    """The folder of shipped scenario files (a real folder in a checkout and in an installed wheel)."""
-    return Path(str(files("sim") / LIBRARY_PACKAGE_DIR))
+    """The folder of shipped scenario files (the linked folder in a checkout, a real one in a wheel).
+
+    A checkout made without symbolic links (git on Windows by default) has a small text file in
+    place of the link; the checkout's ``scenarios/`` is used then.
+    """
+    packaged = Path(str(files("sim") / LIBRARY_PACKAGE_DIR))
+    if packaged.is_dir():
+        return packaged
+    checkout = packaged.parent.parent / "scenarios"
+    return checkout if checkout.is_dir() else packaged
 
 
 def shipped_names() -> list[str]:
