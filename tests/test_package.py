@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -72,8 +73,11 @@ def test_blas_threads_are_set_through_threadpoolctl() -> None:
 def test_a_fresh_non_editable_install_runs_a_shipped_scenario_by_name(tmp_path: Path) -> None:
     """Build the wheel (it must hold the scenario library as files), ``pip install`` it into a new
     venv, and run a shipped scenario by name from a folder outside the checkout."""
+    source = tmp_path / "source"  # a copy, so the build leaves no build/ folder in the checkout
+    shutil.copytree(ROOT, source, symlinks=True, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "results", "build", "*.egg-info", "__pycache__", ".pytest_cache", ".hypothesis"))
     wheel_dir = tmp_path / "wheel"
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheel_dir), str(ROOT)],
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheel_dir), str(source)],
                            capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     wheel = next(wheel_dir.glob("*.whl"))
