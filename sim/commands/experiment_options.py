@@ -28,7 +28,9 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
-SCHEDULER_ADDRESS = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx)://)?(?P<host>\[[0-9A-Fa-f:]+\]|[A-Za-z0-9._-]+):(?P<port>\d{1,5})/?$")
+# tcp://HOST:PORT, HOST:PORT, or tcp://HOST (Dask's default port 8786)
+SCHEDULER_ADDRESS = re.compile(r"^(?:(?P<scheme>tcp|tls|ws|wss|ucx)://)?(?P<host>\[[0-9A-Fa-f:]+\]|[A-Za-z0-9._-]+)"
+                               r"(?::(?P<port>\d{1,5}))?/?$")
 
 
 def check_scheduler(args: argparse.Namespace) -> str | None:
@@ -38,7 +40,8 @@ def check_scheduler(args: argparse.Namespace) -> str | None:
     if args.executor != "dask":
         return f"--scheduler needs --executor dask (got --executor {args.executor})"
     match = SCHEDULER_ADDRESS.match(args.scheduler)
-    if match is None or not 1 <= int(match["port"]) <= 65535:
+    bad_port = match is not None and match["port"] is not None and not 1 <= int(match["port"]) <= 65535
+    if match is None or bad_port or (match["scheme"] is None and match["port"] is None):
         return (f"--scheduler: {quote(args.scheduler)} is not a scheduler address "
                 "(allowed: tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786)")
     return None
