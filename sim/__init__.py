@@ -26,15 +26,18 @@ __version__ = "0.1.0"
 __all__ = ["Scenario", "ScenarioError", "__version__", "load_results", "load_scenario", "run_scenario", "simulate"]
 
 
-def run_scenario(scenario: str | Path | Scenario, seed: int = 0, overrides: Mapping[str, Any] | None = None,
+def run_scenario(scenario: str | Path | Scenario, seed: int | None = None, overrides: Mapping[str, Any] | None = None,
                  days: int | None = None) -> dict[str, float]:
-    """One run: a path or ``Scenario`` in, a dict of KPIs out (see ``sim.run.run_scenario``)."""
+    """One run: a path, shipped name or ``Scenario`` in, a dict of KPIs out (see ``sim.run.run_scenario``).
+
+    ``seed`` None uses the scenario's own seed, like ``sim run``.
+    """
     from sim.run import run_scenario as _run
 
     return _run(scenario, seed=seed, overrides=overrides, days=days)
 
 
-def simulate(scenario: Scenario, seed: int | None = None, days: int | None = None) -> RunResult:
+def simulate(scenario: Scenario | str | Path, seed: int | None = None, days: int | None = None) -> RunResult:
     """One run with daily series and per-community KPIs (see ``sim.run.simulate``)."""
     from sim.run import simulate as _simulate
 

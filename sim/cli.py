@@ -7,11 +7,13 @@ module is imported only when its command runs, so ``--help`` and ``validate`` st
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import sys
 import traceback
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, capped
 
 # command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -22,6 +24,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("sim.commands.compare", "run the same replications of several scenarios into a result store"),
     "report": ("sim.commands.report", "rebuild the comparison report of a results folder (never re-runs the model)"),
     "viz": ("sim.commands.viz", "serve the classroom app in a browser (127.0.0.1:8765 by default)"),
+    "export": ("sim.commands.export", "write a results folder's runs, KPIs and daily series as CSV or Parquet tables"),
+}
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `cat` or `yes` report when `head` stops reading
+# what to do about an environment problem, by errno
+OS_HINTS = {
+    errno.ENOSPC: "free some disk space or choose another folder",
+    errno.EROFS: "choose a folder on a writable disk",
+    errno.EACCES: "check the permissions or choose another folder",
+    errno.EPERM: "check the permissions or choose another folder",
+    errno.EDQUOT: "free some disk quota or choose another folder",
 }
 
 
@@ -47,15 +60,43 @@ def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run the command, map errors to exit codes."""
     args = build_parser().parse_args(argv)
     try:
-        return importlib.import_module(args._module).execute(args)
+        code = importlib.import_module(args._module).execute(args)
+        sys.stdout.flush()
+        return code
     except ScenarioError as exc:
-        for line in exc.problems:
+        for line in capped(exc.problems):
             print(line, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
+    except MemoryError:
+        print("out of memory: the machine cannot hold this work (allowed: fewer or smaller communities, "
+              "fewer --workers)", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(os_error_line(exc), file=sys.stderr)
+        return 2
     except Exception:  # noqa: BLE001 - the one place internal errors become exit 1
         traceback.print_exc()
         print("internal error (exit 1): please report it with the traceback above", file=sys.stderr)
         return 1
+
+
+def os_error_line(exc: OSError) -> str:
+    """``FILE: what went wrong (what to do)`` for a disk or permission problem."""
+    where = exc.filename if exc.filename is not None else "output"
+    hint = OS_HINTS.get(exc.errno or 0, "check the path and the disk")
+    return f"{where}: {exc.strerror or exc} ({hint})"
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of our output went away (``... | head``): stop quietly, write nothing more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -10,13 +12,18 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, quote
+from sim.library import find_scenario
 from sim.scenario import Community, Scenario
+
+MAX_FILE_BYTES = 1_000_000  # a scenario or sweep file is a few KB; more is a mistake (or /dev/zero)
+MAX_EXTENDS = 32  # files in one ``extends`` chain
+BOM = b"\xef\xbb\xbf"
 
 
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
-    """Read, merge (``extends``), override and validate a scenario file."""
-    path = Path(path)
+    """Read, merge (``extends``), override and validate a scenario file (or a shipped scenario by name)."""
+    path = find_scenario(path)
     data = read_merged(path)
     if overrides:
         data = apply_overrides(data, overrides, source=f"{path} (override)")
@@ -24,36 +31,96 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
 
 
 def read_merged(path: Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The file's table with its ``extends`` parents merged under it, key by key."""
-    resolved = path.resolve()
-    if resolved in _chain:
-        cycle = " -> ".join(str(p) for p in (*_chain, resolved))
-        raise ScenarioError([f"{path}: extends: cycle ({cycle}) (allowed: a chain without repeats)"])
-    data = read_toml(path)
-    parent = data.pop("extends", None)
-    if parent is None:
-        return data
-    if not isinstance(parent, str):
-        raise ScenarioError([f"{path}: extends: must be a string (allowed: a path relative to this file)"])
-    parent_path = path.parent / parent
-    if not parent_path.is_file():
-        raise ScenarioError([f"{path}: extends: parent file {parent_path} does not exist"])
-    return deep_merge(read_merged(parent_path, (*_chain, resolved)), data)
+    """The file's table with its ``extends`` parents merged under it, key by key (parents first)."""
+    chain: list[tuple[Path, dict[str, Any]]] = []
+    seen: list[Path] = list(_chain)
+    while True:
+        resolved = _resolved(path)
+        if resolved in seen:
+            cycle = " -> ".join(str(p) for p in (*seen, resolved))
+            raise ScenarioError([f"{path}: extends: cycle ({quote(cycle)}) (allowed: a chain without repeats)"])
+        if len(seen) >= MAX_EXTENDS:
+            raise ScenarioError([f"{path}: extends: chain of more than {MAX_EXTENDS} files (allowed: at most {MAX_EXTENDS})"])
+        seen.append(resolved)
+        data = read_toml(path)
+        parent = data.pop("extends", None)
+        chain.append((path, data))
+        if parent is None:
+            break
+        if not isinstance(parent, str):
+            raise ScenarioError([f"{path}: extends: must be a string (allowed: a path relative to this file)"])
+        parent_path = path.parent / parent
+        problem = not_a_file(parent_path)
+        if problem:
+            raise ScenarioError([f"{path}: extends: parent file {parent_path} {problem}"])
+        path = parent_path
+    merged: dict[str, Any] = {}
+    for _, data in reversed(chain):
+        merged = deep_merge(merged, data)
+    return merged
+
+
+def _resolved(path: Path) -> Path:
+    """The absolute, symlink-free path; a symlink loop is a one-line error."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:
+        raise ScenarioError([f"{path}: cannot be resolved ({exc}) (allowed: a path without symbolic-link loops)"]) from None
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why ``path`` is not a readable regular file (``does not exist`` only when it does not)."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(info.st_mode):
+        return "is a directory (allowed: a .toml file)"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file (a pipe, device or socket; allowed: a .toml file)"
+    if info.st_size > MAX_FILE_BYTES:
+        return f"is {info.st_size:,} bytes (allowed: at most {MAX_FILE_BYTES:,})"
+    return None
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file's table; any problem reading it is a one-line ``ScenarioError`` naming the file."""
+    """A TOML file's table; any problem reading it is a one-line ``ScenarioError`` naming the file.
+
+    Only regular files up to ``MAX_FILE_BYTES`` are read, so ``/dev/zero`` or a FIFO is refused
+    at once instead of read forever.
+    """
+    problem = not_a_file(path)
+    if problem == "does not exist":
+        raise ScenarioError([f"{path}: file not found"])
+    if problem:
+        raise ScenarioError([f"{path}: {problem}"])
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ScenarioError([f"{path}: file not found"]) from None
-    except IsADirectoryError:
-        raise ScenarioError([f"{path}: is a directory (allowed: a .toml file)"]) from None
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError([f"{path}: cannot be read: {exc.strerror or exc}"]) from None
+    return parse_toml(raw, str(path))
+
+
+def parse_toml(raw: bytes, source: str) -> dict[str, Any]:
+    """TOML bytes to a table; a BOM, bad UTF-8, bad TOML or absurd nesting is one line."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError([f"{source}: more than {MAX_FILE_BYTES:,} bytes (allowed: at most {MAX_FILE_BYTES:,})"])
+    if raw.startswith(BOM):
+        raise ScenarioError([f"{source}: starts with a UTF-8 byte-order mark (BOM) (allowed: UTF-8 without BOM; "
+                             "save the file again as plain UTF-8)"])
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([f"{source}: not UTF-8 text (byte {exc.start}) (allowed: a UTF-8 TOML file)"]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{path}: not valid TOML: {exc}"]) from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise ScenarioError([f"{path}: cannot be read: {exc}"]) from None
+        raise ScenarioError([f"{source}: not valid TOML: {exc}"]) from None
+    except RecursionError:
+        raise ScenarioError([f"{source}: not valid TOML: arrays or tables nested too deeply"]) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ScenarioError([f"{source}: not valid TOML: {quote(str(exc))}"]) from None
 
 
 def deep_merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
@@ -68,10 +135,23 @@ def deep_merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: str) -> dict[str, Any]:
-    """Set dotted keys (``"budget.total_yuan"``) in a scenario table; unknown keys are reported."""
-    merged = copy.deepcopy(data)
+    """Set dotted keys (``"budget.total_yuan"``) in a scenario table; unknown keys are reported.
+
+    numpy scalars (``np.int64``, ``np.bool_``, as EMA Workbench and SALib pass them) count as
+    the Python values they hold.
+    """
+    if not isinstance(overrides, Mapping):
+        raise ScenarioError([f"overrides: expected a mapping of dotted keys to values, e.g. "
+                             f"{{'budget.total_yuan': 8e5}} (got {type(overrides).__name__})"])
+    merged = dict(data)  # copy-on-write: only the tables an override goes through are copied
+    copied = {id(merged)}
     problems = []
     for dotted, value in overrides.items():
+        if not isinstance(dotted, str):
+            problems.append(f"{source}: overrides: key {quote(dotted)} is not a dotted key string "
+                            "(allowed: e.g. 'budget.total_yuan')")
+            continue
+        value = plain(value)
         problem = _check_key(dotted) or _check_community(dotted, merged)
         if problem:
             problems.append(f"{source}: {dotted}: {problem}")
@@ -79,15 +159,31 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: 
         *parents, leaf = dotted.split(".")
         table = merged
         for part in parents:
-            table = table.setdefault(part, {})
-            if not isinstance(table, dict):
+            child = table.get(part, {})
+            if not isinstance(child, dict):
                 problems.append(f"{source}: {dotted}: {part} is not a table")
                 break
+            if id(child) not in copied:
+                child = dict(child)
+                copied.add(id(child))
+                table[part] = child
+            table = child
         else:
-            table[leaf] = value
+            table[leaf] = copy.deepcopy(value)
     if problems:
         raise ScenarioError(problems)
     return merged
+
+
+def plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (lists and tables element by element)."""
+    if type(value).__module__ == "numpy" and hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        return value.item()
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
 
 
 def _check_community(dotted: str, data: Mapping[str, Any]) -> str | None:
@@ -95,7 +191,7 @@ def _check_community(dotted: str, data: Mapping[str, Any]) -> str | None:
     parts = dotted.split(".")
     known = data.get("communities") or {"community": {}}
     if parts[0] == "communities" and len(parts) > 2 and parts[1] not in known:
-        return f"unknown community {parts[1]!r} (allowed: {', '.join(sorted(known))}; add communities in the scenario file)"
+        return f"unknown community {quote(parts[1])} (allowed: {', '.join(sorted(known))}; add communities in the scenario file)"
     return None
 
 
@@ -110,7 +206,7 @@ def _check_key(dotted: str) -> str | None:
             return f"{'.'.join(parts[:index])} is a value, not a table"
         fields = model.model_fields
         if part not in fields:
-            return f"unknown key {part!r} (allowed: {', '.join(sorted(fields))})"
+            return f"unknown key {quote(part)} (allowed: {', '.join(sorted(fields))})"
         annotation = fields[part].annotation
         if part == "communities" and model is Scenario:
             index += 1  # the next part is a community's name, any string
@@ -122,11 +218,17 @@ def _check_key(dotted: str) -> str | None:
 
 
 def validate(data: Mapping[str, Any], source: str) -> Scenario:
-    """A validated ``Scenario``, or ``ScenarioError`` with one line per problem."""
+    """A validated ``Scenario`` whose grid fits the cell budget, or ``ScenarioError`` with one line per problem."""
+    from sim.limits import check_grid
+
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError([line for error in exc.errors() for line in format_error(source, error).splitlines()]) from None
+    except RecursionError:
+        raise ScenarioError([f"{source}: values nested too deeply (allowed: numbers, strings, flat lists)"]) from None
+    check_grid(scenario, source)
+    return scenario
 
 
 def format_error(source: str, error: Mapping[str, Any]) -> str:
@@ -142,7 +244,7 @@ def format_error(source: str, error: Mapping[str, Any]) -> str:
         return "\n".join(f"{source}: {line}" for line in message.splitlines())
     received = error.get("input")
     if kind not in ("missing",) and not isinstance(received, (dict, list)):
-        message = f"{message} (got {received!r})"
+        message = f"{message} (got {quote(received)})"
     return f"{source}: {key}: {message}"
 
 

@@ -307,7 +307,7 @@ class Scenario(Strict):
     description: str = Field("", max_length=10_000, description="what the scenario encodes")
     seed: int = Field(0, ge=0, le=2**63 - 1, description="root of every random stream")
     days: int = Field(365, ge=1, le=36_500, description="days to simulate (one step is one day)")
-    cell_size_m: float = Field(50.0, gt=0.0, le=1000.0, description="[assumed] side of one grid cell in metres")
+    cell_size_m: float = Field(50.0, ge=5.0, le=1000.0, description="[assumed] side of one grid cell in metres (at least 5 m: a finer grid only costs memory; the layout is also capped at 4,000,000 cells)")
     communities: dict[str, Community] = Field(
         default_factory=lambda: {"community": Community()},
         min_length=1, max_length=200,

@@ -12,16 +12,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sim.commands.options import positive_int
+from sim.commands.options import days, positive_int, replications
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``calibrate``."""
-    parser.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
-    parser.add_argument("--targets", required=True, metavar="TARGETS", help="targets TOML file (scenarios/targets/)")
+    parser.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file, or a shipped scenario by name (e.g. changsha/base)")
+    parser.add_argument("--targets", required=True, metavar="TARGETS", help="targets TOML file, or a shipped one by name (targets/qiaotou)")
     parser.add_argument("--check", action="store_true", help="evaluate without fitting; exit 1 if a target is outside its tolerance")
-    parser.add_argument("--seeds", type=positive_int, default=None, help="replications per evaluation (default: the targets file's)")
-    parser.add_argument("--days", type=positive_int, default=None, help="days per run (default: the targets file's, else the scenario's)")
+    parser.add_argument("--seeds", type=replications, default=None, help="replications per evaluation (default: the targets file's)")
+    parser.add_argument("--days", type=days, default=None, help="days per run (default: the targets file's, else the scenario's)")
     parser.add_argument("--budget", type=positive_int, default=None, help="most evaluations when fitting (default: the targets file's)")
     parser.add_argument("--out", default=None, metavar="FILE", help="write the fitted scenario here")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -31,10 +31,11 @@ def execute(args: argparse.Namespace) -> int:
     """Fit or check, print, write."""
     from sim.calibration import Objective, fit, fitted_toml, load_targets, write_fitted
     from sim.errors import ScenarioError
+    from sim.library import find_scenario
     from sim.loading import load_scenario
 
     scenario = load_scenario(args.scenario)
-    targets = load_targets(args.targets)
+    targets = load_targets(find_scenario(args.targets))
     out = Path(args.out) if args.out else None
     if out is not None and not out.parent.is_dir():
         raise ScenarioError([f"--out: {out}: folder {out.parent} does not exist"])
@@ -50,7 +51,7 @@ def execute(args: argparse.Namespace) -> int:
     result = fit(objective, budget=args.budget)
     _print(args, targets, result.best, result, seeds, days)
     if out is not None:
-        write_fitted(fitted_toml(Path(args.scenario), out, Path(args.targets), targets, result.best, seeds, days), out)
+        write_fitted(fitted_toml(find_scenario(args.scenario), out, find_scenario(args.targets), targets, result.best, seeds, days), out)
         if not args.json:
             print(f"wrote {out}")
     return 0

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import argparse
 
-from sim.commands.experiment_options import add_executor_arguments, check_scheduler
-from sim.commands.options import non_negative_int, positive_int
+from sim.commands.experiment_options import (
+    add_executor_arguments,
+    check_scheduler,
+    report_failures,
+)
+from sim.commands.options import days, replications, seed
 from sim.commands.report import add_report_arguments
 from sim.errors import ScenarioError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``compare``."""
-    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario TOML files")
-    parser.add_argument("--replications", type=positive_int, required=True,
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario TOML files, or shipped scenarios by name (e.g. changsha/base)")
+    parser.add_argument("--replications", type=replications, required=True,
                         help="runs per scenario; replication i uses the same seed in every scenario")
-    parser.add_argument("--seed", type=non_negative_int, default=0, help="experiment seed (default: 0)")
-    parser.add_argument("--days", type=positive_int, default=None, help="days per run (default: each scenario's)")
+    parser.add_argument("--seed", type=seed, default=0, help="experiment seed (default: 0)")
+    parser.add_argument("--days", type=days, default=None, help="days per run (default: each scenario's)")
     add_executor_arguments(parser)
     add_report_arguments(parser)
     parser.add_argument("--no-report", action="store_true", help="only run; build the report later with `report`")
@@ -33,6 +37,8 @@ def execute(args: argparse.Namespace) -> int:
                       executor=args.executor, workers=args.workers, scheduler=args.scheduler,
                       overrides=dict(args.overrides), progress=not args.no_progress)
     print(f"results: {out_dir}")
+    if report_failures(out_dir):
+        return 1
     if not args.no_report:
         from sim.report import build_report
 

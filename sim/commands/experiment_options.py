@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+from pathlib import Path
 
-from sim.commands.options import override, positive_int
+from sim.commands.options import MAX_WORKERS, override, workers
+from sim.errors import quote
 
 EXECUTORS = ("serial", "process", "dask")
 
@@ -13,8 +17,8 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     """``--executor``, ``--workers``, ``--scheduler``, ``--out``, ``--set``, ``--no-progress``."""
     parser.add_argument("--executor", choices=EXECUTORS, default="process",
                         help="where runs execute (default: process)")
-    parser.add_argument("--workers", type=positive_int, default=None,
-                        help="worker processes for process/local dask (default: every core)")
+    parser.add_argument("--workers", type=workers, default=None,
+                        help=f"worker processes for process/local dask, 1 to {MAX_WORKERS} (default: every core, never more than the runs to do)")
     parser.add_argument("--scheduler", default=None, metavar="ADDR",
                         help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster on 127.0.0.1)")
     parser.add_argument("--out", default=None, metavar="DIR",
@@ -24,8 +28,35 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+# tcp://HOST:PORT, HOST:PORT, or tcp://HOST (Dask's default port 8786)
+SCHEDULER_ADDRESS = re.compile(r"^(?:(?P<scheme>tcp|tls|ws|wss|ucx)://)?(?P<host>\[[0-9A-Fa-f:]+\]|[A-Za-z0-9._-]+)"
+                               r"(?::(?P<port>\d{1,5}))?/?$")
+
+
 def check_scheduler(args: argparse.Namespace) -> str | None:
-    """Problems combining ``--scheduler`` with a non-Dask executor, as a message or None."""
-    if args.scheduler is not None and args.executor != "dask":
+    """Problems with ``--scheduler``: without ``--executor dask``, or not an address; a message or None."""
+    if args.scheduler is None:
+        return None
+    if args.executor != "dask":
         return f"--scheduler needs --executor dask (got --executor {args.executor})"
+    match = SCHEDULER_ADDRESS.match(args.scheduler)
+    bad_port = match is not None and match["port"] is not None and not 1 <= int(match["port"]) <= 65535
+    if match is None or bad_port or (match["scheme"] is None and match["port"] is None):
+        return (f"--scheduler: {quote(args.scheduler)} is not a scheduler address "
+                "(allowed: tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786)")
     return None
+
+
+def report_failures(out_dir: Path | str) -> bool:
+    """Print the failed runs of a store (first lines of each error) on stderr; True when any failed."""
+    from sim.experiment.results import failures
+
+    lines, count = failures(out_dir)
+    if not count:
+        return False
+    print(f"{count} runs failed inside the model (exit 1); the first:", file=sys.stderr)
+    for line in lines:
+        print(line, file=sys.stderr)
+    if count > len(lines):
+        print(f"  ... and {count - len(lines)} more (sim.load_results({str(out_dir)!r}) has every error)", file=sys.stderr)
+    return True

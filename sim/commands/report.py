@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 
 from sim.errors import ScenarioError
@@ -52,8 +53,11 @@ def execute(args: argparse.Namespace) -> int:
     """Build the report and print the HTML's path."""
     if not Path(args.results).is_dir():
         raise ScenarioError([f"{args.results}: not a folder (allowed: a results folder written by compare or sweep)"])
+    from sim.experiment.results import completeness
     from sim.report import build_report
 
+    for line in completeness(args.results).lines():
+        print(line, file=sys.stderr)
     print(build_report(args.results, lang=args.lang, baseline=args.baseline, kpis=args.kpis, out_dir=args.out,
                        mids=dict(args.mids or [])))
     return 0

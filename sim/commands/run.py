@@ -5,15 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 
-from sim.commands.options import non_negative_int, override, positive_int
+from sim.commands.options import days, override, seed
 from sim.kpi_table import format_kpis
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``run``."""
-    parser.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file")
-    parser.add_argument("--seed", type=non_negative_int, default=None, help="seed (default: the scenario's)")
-    parser.add_argument("--days", type=positive_int, default=None, help="days to run (default: the scenario's)")
+    parser.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file, or a shipped scenario by name (e.g. changsha/base)")
+    parser.add_argument("--seed", type=seed, default=None, help="seed (default: the scenario's)")
+    parser.add_argument("--days", type=days, default=None, help="days to run (default: the scenario's)")
     parser.add_argument("--set", dest="overrides", action="append", type=override, default=[], metavar="KEY=VALUE",
                         help="override a scenario key, e.g. --set budget.total_yuan=8e5 (repeatable; TOML values)")
     parser.add_argument("--json", action="store_true", help="print one JSON object of KPIs")
@@ -23,10 +23,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def execute(args: argparse.Namespace) -> int:
     """Run once and print the KPIs."""
+    from sim.limits import check_memory
     from sim.loading import load_scenario
     from sim.run import simulate
 
     scenario = load_scenario(args.scenario, dict(args.overrides))
+    check_memory(scenario, args.scenario)
     result = simulate(scenario, seed=args.seed, days=args.days)
     if args.json:
         print(json.dumps(result.kpis, sort_keys=True))

@@ -10,7 +10,7 @@ from sim.loading import load_scenario
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``validate``."""
-    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario TOML files")
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario TOML files, or shipped scenarios by name (e.g. changsha/base)")
 
 
 def execute(args: argparse.Namespace) -> int:

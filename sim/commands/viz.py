@@ -6,14 +6,16 @@ Only this command imports the visualization stack (Solara, Mesa's SolaraViz); ``
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 from pathlib import Path
 
 from sim.errors import ScenarioError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-DEFAULT_SCENARIO = Path("scenarios") / "baseline.toml"
+DEFAULT_SCENARIO = "baseline"  # the shipped baseline (sim/_scenarios/baseline.toml), or a local file of that name
 
 
 def port_number(text: str) -> int:
@@ -30,7 +32,7 @@ def port_number(text: str) -> int:
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``viz``."""
     parser.add_argument("scenario", metavar="SCENARIO", nargs="?", default=str(DEFAULT_SCENARIO),
-                        help=f"scenario TOML file to start with (default: {DEFAULT_SCENARIO})")
+                        help=f"scenario TOML file or shipped scenario name to start with (default: {DEFAULT_SCENARIO})")
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST}, this machine only)")
     parser.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
     parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language the app starts in (default: en)")
@@ -42,6 +44,11 @@ def scenarios_dir_for(scenario: Path, explicit: str | None) -> Path:
     """The folder of scenario files to offer: explicit, else the nearest ancestor named ``scenarios``."""
     if explicit is not None:
         return Path(explicit).resolve()
+    from sim.library import library_dir
+
+    library = library_dir().resolve()
+    if scenario.resolve().is_relative_to(library):
+        return library
     for parent in scenario.resolve().parents:
         if parent.name == "scenarios":
             return parent
@@ -50,9 +57,10 @@ def scenarios_dir_for(scenario: Path, explicit: str | None) -> Path:
 
 def app_environment(args: argparse.Namespace) -> dict[str, str]:
     """``SIM_VIZ_*`` variables telling the app (imported by ``solara run``) where to start."""
+    from sim.library import find_scenario
     from sim.loading import load_scenario
 
-    scenario = Path(args.scenario)
+    scenario = find_scenario(args.scenario)
     load_scenario(scenario)  # a bad file is exit 2 here, not an error in the browser
     folder = scenarios_dir_for(scenario, args.scenarios_dir)
     if not folder.is_dir():
@@ -62,13 +70,43 @@ def app_environment(args: argparse.Namespace) -> dict[str, str]:
     return {"SIM_VIZ_SCENARIO": start, "SIM_VIZ_SCENARIOS_DIR": str(folder), "SIM_VIZ_LANG": args.lang}
 
 
+def check_port_free(host: str, port: int) -> None:
+    """A port already in use (or an address this machine does not have) is exit 2, before serving."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ScenarioError([f"--port {port}: already in use on {host} (allowed: a free port, e.g. --port {port + 1}; "
+                                 "or stop what is using it)"]) from None
+        raise ScenarioError([f"--host {host}: cannot listen there: {exc.strerror or exc} (allowed: an address of this "
+                             f"machine, e.g. {DEFAULT_HOST})"]) from None
+
+
+def import_solara_runner():  # noqa: ANN201 - solara's click command
+    """solara's ``run`` command; without the ``viz`` extra, one line saying which extra to install."""
+    try:
+        import mesa.visualization  # noqa: F401
+        from solara.__main__ import run
+    except ImportError as exc:
+        raise ScenarioError([f"viz: needs the classroom app's packages ({exc.name or exc} is missing): "
+                             "pip install 'five-society-sim[viz]'"]) from None
+    return run
+
+
 def execute(args: argparse.Namespace) -> int:
-    """Serve the app until interrupted."""
+    """Serve the app until interrupted (Ctrl-C: exit 130, like the other commands)."""
     os.environ.update(app_environment(args))
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
-    from solara.__main__ import run
-
+    check_port_free(args.host, args.port)
+    run = import_solara_runner()
     print(f"Classroom app on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
-    run.main(["sim.viz.app", "--host", args.host, "--port", str(args.port), "--production", "--no-open",
-              "--no-check-version"], standalone_mode=False)
-    return 0
+    import click
+
+    try:
+        run.main(["sim.viz.app", "--host", args.host, "--port", str(args.port), "--production", "--no-open",
+                  "--no-check-version"], standalone_mode=False)
+    except click.exceptions.Abort:
+        raise KeyboardInterrupt from None  # click's word for Ctrl-C
+    # uvicorn catches Ctrl-C (SIGINT) itself and returns after shutting down: that is an interruption
+    raise KeyboardInterrupt

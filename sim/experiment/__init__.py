@@ -18,6 +18,7 @@ from __future__ import annotations
 from sim.experiment.compare import compare, compare_experiment
 from sim.experiment.executors import ExecutorKind
 from sim.experiment.results import (
+    completeness,
     load_communities,
     load_metadata,
     load_results,
@@ -37,6 +38,7 @@ __all__ = [
     "Summary",
     "compare",
     "compare_experiment",
+    "completeness",
     "load_communities",
     "load_metadata",
     "load_results",

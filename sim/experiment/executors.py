@@ -8,15 +8,23 @@ at most a small window of them is in flight, so memory stays bounded however lon
 from __future__ import annotations
 
 import concurrent.futures as cf
+import itertools
 import multiprocessing
 import os
-from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 
+from sim.errors import ScenarioError
 from sim.experiment.blas import one_blas_thread, one_thread_environment
-from sim.experiment.worker import Outcome, RunFunction, RunTask, Status, execute_batch, init_pool_worker
+from sim.experiment.worker import (
+    Outcome,
+    RunFunction,
+    RunTask,
+    Status,
+    execute_batch,
+    init_pool_worker,
+)
 
 Finished = tuple[RunTask, Outcome]
 
@@ -34,7 +42,7 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def run_serial(tasks: Sequence[RunTask], run_fn: RunFunction) -> Iterator[Finished]:
+def run_serial(tasks: Iterable[RunTask], run_fn: RunFunction) -> Iterator[Finished]:
     """Run every task here, one after the other (with one BLAS thread, like the workers)."""
     for task in tasks:
         with one_blas_thread():
@@ -42,31 +50,38 @@ def run_serial(tasks: Sequence[RunTask], run_fn: RunFunction) -> Iterator[Finish
         yield task, outcome
 
 
-def run_windowed(executor: cf.Executor, tasks: Sequence[RunTask], run_fn: RunFunction,
+def run_windowed(executor: cf.Executor, tasks: Iterable[RunTask], run_fn: RunFunction,
                  window: int, batch_size: int = 1) -> Iterator[Finished]:
     """Keep ``window`` batches in flight on ``executor``; yield results as they complete.
 
-    Exceptions raised by the executor itself (a broken pool) propagate with an ``in_flight``
-    attribute listing the run identities that were submitted and not yet yielded.
+    Tasks are drawn from ``tasks`` only as slots free up, so a plan of a million runs is never
+    held in memory. Exceptions raised by the executor itself (a broken pool) propagate with an
+    ``in_flight`` attribute listing the tasks that were submitted and not yet yielded.
     """
-    pending = deque(_batches(tasks, batch_size))
+    pending = _batches(tasks, batch_size)
     running: dict[cf.Future[list[Outcome]], list[RunTask]] = {}
-    while pending or running:
-        while pending and len(running) < window:
-            batch = pending.popleft()
+    exhausted = False
+    while not exhausted or running:
+        while not exhausted and len(running) < window:
+            batch = next(pending, None)
+            if batch is None:
+                exhausted = True
+                break
             running[executor.submit(execute_batch, batch, run_fn)] = batch
+        if not running:
+            break
         done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
         for future in sorted(done, key=lambda f: f.exception() is not None):  # successes first
             batch = running.pop(future)
             try:
                 outcomes = future.result()
             except Exception as exc:
-                exc.in_flight = [task.run_id for b in (batch, *running.values()) for task in b]  # type: ignore[attr-defined]
+                exc.in_flight = [task for b in (batch, *running.values()) for task in b]  # type: ignore[attr-defined]
                 raise
             yield from zip(batch, outcomes, strict=True)
 
 
-def run_pool(tasks: Sequence[RunTask], run_fn: RunFunction, workers: int, batch_size: int = 1,
+def run_pool(tasks: Iterable[RunTask], run_fn: RunFunction, workers: int, batch_size: int = 1,
              max_crashes: int = 2) -> Iterator[Finished]:
     """Run on a local process pool; rebuild it when a worker dies and resubmit unfinished runs.
 
@@ -74,39 +89,36 @@ def run_pool(tasks: Sequence[RunTask], run_fn: RunFunction, workers: int, batch_
     one-worker pool, so a death there is the suspect's own: after ``max_crashes`` such deaths
     the run is stored ``failed``. Innocent runs are never charged for another run's crash.
     """
-    remaining = {task.run_id: task for task in tasks}
-    suspects: list[str] = []
+    pending = iter(tasks)
+    suspects: list[RunTask] = []
     crashes: dict[str, int] = {}
-    while remaining:
+    while True:
         if suspects:
-            yield from _run_suspects(remaining, suspects, crashes, run_fn, max_crashes)
+            yield from _run_suspects(suspects, crashes, run_fn, max_crashes)
             continue
         try:
             with _process_pool(workers) as pool:
-                for task, outcome in run_windowed(pool, list(remaining.values()), run_fn, 2 * workers, batch_size):
-                    del remaining[task.run_id]
-                    yield task, outcome
+                yield from run_windowed(pool, pending, run_fn, 2 * workers, batch_size)
+            return
         except cf.process.BrokenProcessPool as exc:
-            suspects.extend(run_id for run_id in getattr(exc, "in_flight", []) if run_id in remaining)
+            suspects.extend(getattr(exc, "in_flight", []))
 
 
-def _run_suspects(remaining: dict[str, RunTask], suspects: list[str], crashes: dict[str, int],
-                  run_fn: RunFunction, max_crashes: int) -> Iterator[Finished]:
+def _run_suspects(suspects: list[RunTask], crashes: dict[str, int], run_fn: RunFunction,
+                  max_crashes: int) -> Iterator[Finished]:
     """Run suspects alone until one kills its worker (charged) or none are left."""
     try:
         with _process_pool(1) as pool:
             while suspects:
-                task = remaining[suspects[0]]
-                for finished in run_windowed(pool, [task], run_fn, 1):
-                    yield finished
-                del remaining[suspects.pop(0)]
+                yield from run_windowed(pool, [suspects[0]], run_fn, 1)
+                suspects.pop(0)
     except cf.process.BrokenProcessPool:
-        run_id = suspects[0]
-        crashes[run_id] = crashes.get(run_id, 0) + 1
-        if crashes[run_id] >= max_crashes:
+        task = suspects[0]
+        crashes[task.run_id] = crashes.get(task.run_id, 0) + 1
+        if crashes[task.run_id] >= max_crashes:
             suspects.pop(0)
-            message = f"worker process died {crashes[run_id]} times running this run alone (killed or crashed)"
-            yield remaining.pop(run_id), Outcome(run_id, Status.FAILED, 0.0, error=message)
+            message = f"worker process died {crashes[task.run_id]} times running this run alone (killed or crashed)"
+            yield task, Outcome(task.run_id, Status.FAILED, 0.0, error=message)
 
 
 @contextmanager
@@ -125,20 +137,24 @@ def _process_pool(workers: int) -> Iterator[cf.ProcessPoolExecutor]:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_dask(tasks: Sequence[RunTask], run_fn: RunFunction, workers: int, scheduler: str | None,
+def run_dask(tasks: Iterable[RunTask], run_fn: RunFunction, workers: int, scheduler: str | None,
              batch_size: int = 1) -> Iterator[Finished]:
-    """Run on a Dask cluster at ``scheduler``, or on a local one bound to 127.0.0.1.
+    """Run on a Dask cluster at ``scheduler``, or on a local one of ``workers`` bound to 127.0.0.1.
 
-    Dask retries a task whose worker died (``distributed.scheduler.allowed-failures``).
+    Dask retries a task whose worker died (``distributed.scheduler.allowed-failures``). An
+    unreachable scheduler is a one-line ``ScenarioError``.
     """
-    from distributed import Client, LocalCluster
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ScenarioError(["--executor dask: needs Dask (pip install 'five-society-sim[cluster]')"]) from None
 
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address="127.0.0.1:0")
     try:
-        with Client(cluster if cluster is not None else scheduler) as client:
+        with _client(Client, cluster if cluster is not None else scheduler) as client:
             threads = sum(client.nthreads().values()) or workers
             executor = client.get_executor(pure=False)
             yield from run_windowed(executor, tasks, run_fn, 2 * threads, batch_size)
@@ -147,5 +163,22 @@ def run_dask(tasks: Sequence[RunTask], run_fn: RunFunction, workers: int, schedu
             cluster.close()
 
 
-def _batches(tasks: Sequence[RunTask], size: int) -> list[list[RunTask]]:
-    return [list(tasks[i : i + size]) for i in range(0, len(tasks), size)]
+SCHEDULER_TIMEOUT_S = 10
+
+
+@contextmanager
+def _client(client_class: type, address: object) -> Iterator[object]:
+    """A Dask client; a scheduler that cannot be reached is one line naming it."""
+    try:
+        client = client_class(address, timeout=SCHEDULER_TIMEOUT_S) if isinstance(address, str) else client_class(address)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ScenarioError([f"--scheduler: cannot reach {address}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__} "
+                             "(start a scheduler there, check the address, or omit --scheduler for a local cluster)"]) from None
+    with client:
+        yield client
+
+
+def _batches(tasks: Iterable[RunTask], size: int) -> Iterator[list[RunTask]]:
+    iterator = iter(tasks)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch

@@ -9,11 +9,13 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sim.errors import ScenarioError
 from sim.experiment.store import store_path
 
 if TYPE_CHECKING:
@@ -27,9 +29,12 @@ ORDER = ["scenario", "point", "replication"]
 @contextmanager
 def _connect(directory: str | Path) -> Iterator[sqlite3.Connection]:
     """A read-only connection (safe while a sweep is still writing, thanks to WAL)."""
-    uri = f"{store_path(directory).resolve().as_uri()}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as conn:
-        yield conn
+    path = store_path(directory)
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)) as conn:
+            yield conn
+    except sqlite3.DatabaseError as exc:
+        raise ScenarioError([f"{path}: not a readable result store ({exc}); nothing was changed"]) from None
 
 
 def load_results(directory: str | Path) -> pd.DataFrame:
@@ -127,3 +132,92 @@ def load_metadata(directory: str | Path) -> pd.DataFrame:
 
     with _connect(directory) as conn:
         return pd.read_sql_query("SELECT * FROM experiments ORDER BY id", conn)
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    """One option's (scenario label and sweep point's) runs: planned, stored and failed."""
+
+    scenario: str
+    point: int
+    planned: int
+    stored: int  # stored ``ok`` by this code version
+    failed: int
+    other_version: int  # stored ``ok`` by another code version (the model's source changed since)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How much of the planned experiment a store holds, option by option."""
+
+    options: list[OptionCount]
+    options_planned: int  # options of the plan, including any with no run stored yet
+    code_version: str
+
+    @property
+    def complete(self) -> bool:
+        """Every planned run of every option stored ``ok`` by this code version."""
+        return len(self.options) >= self.options_planned and all(o.stored >= o.planned for o in self.options)
+
+    def lines(self, limit: int = 10) -> list[str]:
+        """English lines for the terminal: runs missing per option, runs of other code (empty when complete)."""
+        if self.complete:
+            return []
+        lines = []
+        held = {o.scenario + f"#{o.point}": min(o.planned, o.stored + o.other_version) for o in self.options}
+        stored, planned = sum(held.values()), sum(o.planned for o in self.options)
+        short = [o for o in self.options if o.stored + o.other_version < o.planned]
+        unstarted = self.options_planned - len(self.options)
+        if short or unstarted > 0:
+            lines.append(f"partial results: {stored} of {planned} planned runs are stored")
+            for option in short[:limit]:
+                failed = f" ({option.failed} failed)" if option.failed else ""
+                lines.append(f"  {option.scenario} (point {option.point}): "
+                             f"{option.stored + option.other_version} of {option.planned} runs{failed}")
+            if len(short) > limit:
+                lines.append(f"  ... and {len(short) - limit} more options short of runs")
+            if unstarted > 0:
+                lines.append(f"  {unstarted} more options have no runs yet")
+        other = sum(o.other_version for o in self.options)
+        if other:
+            lines.append(f"{other} stored runs were made by another code version than this one ({self.code_version}); "
+                         "rerun the command that made them to redo them with this code")
+        return lines
+
+
+def completeness(directory: str | Path) -> Completeness:
+    """Per option, the runs planned and those stored: what a report on a partial store must say.
+
+    An option is a (scenario label, sweep point) of the ``scenarios`` table; it plans the
+    latest invocation's replications. Stored runs are counted by the option's scenario hash, so
+    two options that resolve to the same scenario share their runs, as the runner does.
+    """
+    from sim.experiment.metadata import code_version
+
+    version = code_version()
+    with _connect(directory) as conn:
+        row = conn.execute("SELECT replications FROM experiments ORDER BY id DESC LIMIT 1").fetchone()
+        replications = int(row[0]) if row else 0
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        counts = {(h, status, v == version): int(n) for h, status, v, n in conn.execute(
+            "SELECT scenario_hash, status, model_version, COUNT(*) FROM runs GROUP BY scenario_hash, status, model_version")}
+        cells = conn.execute("SELECT label, point, scenario_hash FROM scenarios ORDER BY label, point").fetchall()
+    options = [OptionCount(label, int(point), replications,
+                           min(replications, counts.get((digest, "ok", True), 0)),
+                           counts.get((digest, "failed", True), 0) + counts.get((digest, "failed", False), 0),
+                           counts.get((digest, "ok", False), 0))
+               for label, point, digest in cells]
+    planned = int(meta.get("options_planned", len(options)))
+    return Completeness(options, max(planned, len(options)), version)
+
+
+def failures(directory: str | Path, limit: int = 5) -> tuple[list[str], int]:
+    """The first ``limit`` failed runs as one line each (option, replication, the error's last line), and how many failed."""
+    with _connect(directory) as conn:
+        rows = conn.execute("SELECT scenario, point, replication, error FROM runs WHERE status = 'failed' "
+                            "ORDER BY scenario, point, replication").fetchall()
+    lines = []
+    for scenario, point, replication, error in rows[:limit]:
+        last = next((line.strip() for line in reversed(str(error).splitlines()) if line.strip()), "no message")
+        lines.append(f"  {scenario} (point {point}, replication {replication}): {last[:200]}")
+    return lines, len(rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -13,10 +14,24 @@ from typing import Any, TextIO
 from tqdm import tqdm
 
 from sim.errors import ScenarioError
-from sim.experiment.executors import ExecutorKind, Finished, default_workers, run_dask, run_pool, run_serial
-from sim.experiment.metadata import git_hash, host_name, now_utc, python_version
+from sim.experiment.executors import (
+    ExecutorKind,
+    Finished,
+    default_workers,
+    run_dask,
+    run_pool,
+    run_serial,
+)
+from sim.experiment.metadata import (
+    code_version,
+    git_hash,
+    host_name,
+    now_utc,
+    python_version,
+)
+from sim.experiment.samplers import point_count
 from sim.experiment.spec import Experiment, Plan, plan_experiment
-from sim.experiment.store import ResultStore
+from sim.experiment.store import ResultStore, store_error
 from sim.experiment.worker import RunFunction, RunTask, Status, simulate_run
 
 RESULTS_ROOT = Path("results")
@@ -48,36 +63,76 @@ def run_experiment(
 ) -> Summary:
     """Run every planned run not yet stored ``ok`` in ``out_dir`` (default ``results_root/<name>-<key>``).
 
-    Runs stored ``ok`` are skipped, runs stored ``failed`` are retried. Results are written by
-    this process, one transaction per run, as they finish. Bad input raises ``ScenarioError``.
+    Runs stored ``ok`` by this code version are skipped; runs stored ``failed`` or made by other
+    code (the model's source changed since) are run again, and the log says so. Runs are made on
+    demand and written by this process, one transaction per run, as they finish. Bad input, or
+    a run too big for this machine's memory, raises ``ScenarioError`` before anything runs.
     """
     kind = parse_executor(executor)
     workers = workers or default_workers()
     log = log or sys.stderr
-    version = model_version()
-    plan = plan_experiment(spec, version)
+    plan = plan_experiment(spec, model_version())
     directory = Path(out_dir) if out_dir is not None else default_out_dir(spec.name, plan.key, results_root)
-    with ResultStore(directory, version) as store:
-        store.claim(plan.key, spec.name)
-        store.add_scenarios(plan.scenarios)
-        done = store.ok_run_ids()
-        todo = [task for task in plan.tasks if task.run_id not in done]
-        skipped = len(plan.tasks) - len(todo)
-        print(f"{spec.name}: {len(plan.tasks)} runs planned, {skipped} skipped (already stored), "
-              f"{len(todo)} to run on {kind.value}" + ("" if kind is ExecutorKind.SERIAL else f" x{workers}"), file=log)
-        stamp = _stamp(spec, plan, kind, workers, skipped)
-        experiment_id = store.start_experiment(stamp)
-        ran, failed = _execute(store, _finished(kind, todo, run_fn, workers, scheduler, batch_size),
-                               len(todo), progress, log)
-        store.finish_experiment(experiment_id, now_utc(), ran, failed)
-    print(f"{spec.name}: {ran} ran ({failed} failed), {skipped} skipped; results in {directory}", file=log)
-    return Summary(directory, store.path, len(plan.tasks), skipped, ran, failed)
+    with ResultStore(directory, code_version()) as store:
+        try:
+            return _run(spec, plan, store, kind, workers, scheduler, run_fn, batch_size, progress, log)
+        except sqlite3.Error as exc:
+            raise store_error(store.path, exc) from None
 
 
-def _finished(kind: ExecutorKind, todo: list[RunTask], run_fn: RunFunction, workers: int,
+def _run(spec: Experiment, plan: Plan, store: ResultStore, kind: ExecutorKind, workers: int, scheduler: str | None,
+         run_fn: RunFunction, batch_size: int, progress: bool, log: TextIO) -> Summary:
+    """Claim the store, say what will run, run it, stamp the invocation."""
+    store.claim(plan.key, spec.name, options=plan.cell_count)
+    skipped = store.count_done()
+    to_run = plan.size - skipped
+    workers = 1 if kind is ExecutorKind.SERIAL else max(1, min(workers, to_run))
+    if plan.largest is not None and to_run:
+        check_memory_of(plan, kind, workers, scheduler)
+    for version, count in store.other_versions().items():
+        print(f"{spec.name}: the store holds {count} runs made by another code version ({version}, this is "
+              f"{store.model_version}); they are run again with this code", file=log)
+    print(f"{spec.name}: {plan.size} runs planned, {skipped} skipped (already stored), "
+          f"{to_run} to run on {kind.value}" + ("" if kind is ExecutorKind.SERIAL else f" x{workers}"), file=log)
+    experiment_id = store.start_experiment(_stamp(spec, plan, kind, workers, skipped))
+    todo = _todo(plan, store)
+    finished = _finished(kind, todo, to_run, run_fn, workers, scheduler, batch_size)
+    ran, failed = _execute(store, finished, to_run, progress, log)
+    for _ in todo:  # record the scenarios of cells left over (every run of them already stored)
+        pass
+    store.finish_experiment(experiment_id, now_utc(), ran, failed)
+    print(f"{spec.name}: {ran} ran ({failed} failed), {skipped} skipped; results in {store.directory}", file=log)
+    return Summary(store.directory, store.path, plan.size, skipped, ran, failed)
+
+
+def check_memory_of(plan: Plan, kind: ExecutorKind, workers: int, scheduler: str | None) -> None:
+    """Refuse a plan whose largest scenario, times the runs held at once here, cannot fit in memory."""
+    from sim.limits import refuse_if_too_big
+
+    at_once = 1 if kind is ExecutorKind.SERIAL or scheduler is not None else workers
+    if plan.largest is not None:
+        refuse_if_too_big(plan.largest, plan.experiment.source or plan.experiment.name, at_once)
+
+
+def _todo(plan: Plan, store: ResultStore, flush_every: int = 500) -> Iterator[RunTask]:
+    """The plan's runs not yet stored ``ok`` by this code, made on demand; each cell's scenario
+    is recorded in the store before any of its runs is handed out."""
+    records = []
+    for record, tasks in plan.cells():
+        records.append(record)
+        todo = [task for task in tasks if not store.is_done(task.run_id)]
+        if todo or len(records) >= flush_every:
+            store.add_scenarios(records)
+            records = []
+        yield from todo
+    if records:
+        store.add_scenarios(records)
+
+
+def _finished(kind: ExecutorKind, todo: Iterator[RunTask], count: int, run_fn: RunFunction, workers: int,
               scheduler: str | None, batch_size: int) -> Iterator[Finished]:
-    """The chosen backend's stream of finished runs."""
-    if not todo:
+    """The chosen backend's stream of finished runs (no pool or cluster is started for no runs)."""
+    if count <= 0:
         return iter(())
     if kind is ExecutorKind.SERIAL:
         return run_serial(todo, run_fn)
@@ -114,7 +169,7 @@ def parse_executor(value: ExecutorKind | str) -> ExecutorKind:
 
 
 def model_version() -> str:
-    """``sim.__version__``: part of every run's identity."""
+    """``sim.__version__``: part of every run's identity (the stored code version adds the source hash)."""
     import sim
 
     return sim.__version__
@@ -132,7 +187,7 @@ def _stamp(spec: Experiment, plan: Plan, kind: ExecutorKind, workers: int, skipp
         "started_at": now_utc(), "package_version": model_version(), "git_hash": git_hash(),
         "python": python_version(), "host": host_name(), "experiment_seed": spec.seed,
         "replications": spec.replications, "days": spec.days, "executor": kind.value,
-        "workers": 1 if kind is ExecutorKind.SERIAL else workers, "planned": len(plan.tasks),
+        "workers": 1 if kind is ExecutorKind.SERIAL else workers, "planned": plan.size,
         "skipped": skipped, "spec_json": spec_json(spec, plan),
     }
 
@@ -142,7 +197,7 @@ def spec_json(spec: Experiment, plan: Plan) -> str:
     scenarios = [str(s) if isinstance(s, (str, Path)) else f"<Scenario {s.name}>" for s in spec.scenarios]
     data = {
         "name": spec.name, "source": spec.source, "scenarios": scenarios, "replications": spec.replications,
-        "seed": spec.seed, "days": spec.days, "overrides": dict(spec.overrides), "points": len(spec.points),
+        "seed": spec.seed, "days": spec.days, "overrides": dict(spec.overrides), "points": point_count(spec.points),
         "factors": [asdict(f) for f in spec.factors], "replication_seeds": plan.seeds, "key": plan.key,
     }
     return json.dumps(data, sort_keys=True, default=str)

@@ -7,9 +7,8 @@ range). Quasi-random samplers draw ``u`` in [0, 1) per factor and map it into th
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -57,9 +56,55 @@ class FactorRange:
         return float(self.low + u * (self.high - self.low))
 
 
+class Points(Sequence[dict[str, Any]]):
+    """Sweep points made on demand: point ``i`` is ``at(i)``, so a plan never holds them all.
+
+    ``size`` may exceed what ``len`` can return (a grid of 10^20 points); planning checks
+    ``size`` and refuses absurd sweeps before touching a point.
+    """
+
+    def __init__(self, size: int, at: Callable[[int], dict[str, Any]]) -> None:
+        self.size = size
+        self._at = at
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index: int | slice) -> Any:  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self._at(i) for i in range(*index.indices(self.size))]
+        if index < 0:
+            index += self.size
+        if not 0 <= index < self.size:
+            raise IndexError(f"point {index} of {self.size}")
+        return self._at(index)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (self._at(i) for i in range(self.size))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return point_count(other) == self.size and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Points(size={self.size})"
+
+    def map(self, function: Callable[[dict[str, Any]], dict[str, Any]]) -> Points:
+        """The same points, each passed through ``function`` when made."""
+        return Points(self.size, lambda i: function(self._at(i)))
+
+
+def point_count(points: Sequence[Any]) -> int:
+    """How many points, even beyond what ``len`` can return."""
+    return points.size if isinstance(points, Points) else len(points)
+
+
 def sample_points(method: SamplerMethod, factors: Sequence[FactorRange], samples: int | None,
-                  seed: int) -> list[dict[str, Any]]:
-    """The sweep points: one dict of dotted key -> value per point, in a reproducible order."""
+                  seed: int) -> Sequence[dict[str, Any]]:
+    """The sweep points: one dict of dotted key -> value per point, in a reproducible order (made on demand)."""
     if not factors:
         return [{}]
     if method is SamplerMethod.GRID:
@@ -67,13 +112,22 @@ def sample_points(method: SamplerMethod, factors: Sequence[FactorRange], samples
     if samples is None:
         raise ValueError(f"{method.value} needs a number of samples")
     unit = unit_samples(method, len(factors), samples, seed)
-    return [{f.key: f.from_unit(float(u)) for f, u in zip(factors, row, strict=True)} for row in unit]
+    return Points(len(unit), lambda i: {f.key: f.from_unit(float(u)) for f, u in zip(factors, unit[i], strict=True)})
 
 
-def grid(factors: Sequence[FactorRange]) -> list[dict[str, Any]]:
+def grid(factors: Sequence[FactorRange]) -> Points:
     """Every combination of every factor's grid values (the last factor varies fastest)."""
     axes = [factor.grid_values() for factor in factors]
-    return [{f.key: v for f, v in zip(factors, combo, strict=True)} for combo in itertools.product(*axes)]
+    return Points(math.prod(len(axis) for axis in axes), lambda i: _grid_point(factors, axes, i))
+
+
+def _grid_point(factors: Sequence[FactorRange], axes: list[list[Value]], index: int) -> dict[str, Any]:
+    """Point ``index`` of the grid: mixed-radix digits, the last factor the fastest."""
+    values: list[Value] = []
+    for axis in reversed(axes):
+        index, digit = divmod(index, len(axis))
+        values.append(axis[digit])
+    return {f.key: v for f, v in zip(factors, reversed(values), strict=True)}
 
 
 def unit_samples(method: SamplerMethod, dimensions: int, samples: int, seed: int) -> np.ndarray:

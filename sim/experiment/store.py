@@ -2,14 +2,22 @@
 
 Each finished run is written in one transaction (its row in ``runs`` plus its series, community
 KPIs and unmet map), so a ``kill -9`` at any moment leaves whole runs or nothing. ``runs.run_id``
-is the run's identity (scenario hash, seed, days, model version): rerunning an experiment skips
-runs stored ``ok`` and retries runs stored ``failed``.
+is the run's identity (scenario hash, seed, days, package version); ``runs.model_version`` is the
+code version that made it (package version plus a hash of the model's source,
+``sim.experiment.metadata.code_version``). Rerunning an experiment skips runs stored ``ok`` by the
+same code version and reruns the rest: runs stored ``failed``, and runs made by other code.
+
+A folder whose ``store.sqlite`` is not a result store (corrupt, truncated, empty, a directory)
+is refused with one line and left unchanged.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,6 +27,8 @@ from sim.experiment.spec import ScenarioRecord
 from sim.experiment.worker import Outcome, RunTask, Status
 
 STORE_FILE = "store.sqlite"
+BUSY_TIMEOUT_S = 30.0
+STORE_TABLES = {"meta", "experiments", "scenarios", "runs", "series", "communities", "unmet_maps"}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -53,13 +63,19 @@ class ResultStore:
 
     def __init__(self, directory: str | Path, model_version: str) -> None:
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        _make_folder(self.directory)
         self.path = self.directory / STORE_FILE
         self.model_version = model_version
-        self.conn = sqlite3.connect(self.path, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.executescript(SCHEMA)
+        try:
+            if not (self.path.exists() or self.path.is_symlink()):
+                _create_store(self.path)
+            check_store(self.path)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc) from None
 
     def __enter__(self) -> ResultStore:
         return self
@@ -71,18 +87,25 @@ class ResultStore:
         """Close the connection (the WAL is checkpointed by SQLite)."""
         self.conn.close()
 
-    def claim(self, experiment_key: str, name: str) -> None:
-        """Mark the folder as this experiment's; refuse a folder that holds another experiment."""
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'experiment_key'").fetchone()
-        if row is not None and row[0] != experiment_key:
-            raise ScenarioError([
-                f"{self.directory}: holds another experiment ({row[0]}, this one is {experiment_key}) "
-                "(allowed: the same experiment to resume it, or another --out folder)"
-            ])
+    def claim(self, experiment_key: str, name: str, options: int | None = None) -> None:
+        """Mark the folder as this experiment's; refuse a folder that holds another experiment.
+
+        Check and write happen in one ``BEGIN IMMEDIATE`` transaction, so of two experiments
+        claiming one new folder at once exactly one wins. ``options`` (scenario x point cells)
+        lets a report say how many options of a partial store have no runs yet.
+        """
         with self.conn:
-            self.conn.execute("BEGIN")
+            self.conn.execute("BEGIN IMMEDIATE")
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'experiment_key'").fetchone()
+            if row is not None and row[0] != experiment_key:
+                raise ScenarioError([
+                    f"{self.directory}: holds another experiment ({row[0]}, this one is {experiment_key}) "
+                    "(allowed: the same experiment to resume it, or another --out folder)"
+                ])
             self._put_meta("experiment_key", experiment_key)
             self._put_meta("name", name)
+            if options is not None:
+                self._put_meta("options_planned", str(options))
 
     def _put_meta(self, key: str, value: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
@@ -96,9 +119,27 @@ class ResultStore:
             self.conn.executemany("INSERT OR REPLACE INTO scenarios VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
     def ok_run_ids(self) -> set[str]:
-        """Identities of runs already stored with status ``ok`` (skipped on resume)."""
-        rows = self.conn.execute("SELECT run_id FROM runs WHERE status = ?", (Status.OK,))
+        """Identities of runs stored ``ok`` by this code version (skipped on resume)."""
+        rows = self.conn.execute("SELECT run_id FROM runs WHERE status = ? AND model_version = ?",
+                                 (Status.OK, self.model_version))
         return {run_id for (run_id,) in rows}
+
+    def is_done(self, run_id: str) -> bool:
+        """Whether this run is stored ``ok`` by this code version (one indexed look-up)."""
+        row = self.conn.execute("SELECT 1 FROM runs WHERE run_id = ? AND status = ? AND model_version = ?",
+                                (run_id, Status.OK, self.model_version)).fetchone()
+        return row is not None
+
+    def count_done(self) -> int:
+        """Runs stored ``ok`` by this code version."""
+        return int(self.conn.execute("SELECT COUNT(*) FROM runs WHERE status = ? AND model_version = ?",
+                                     (Status.OK, self.model_version)).fetchone()[0])
+
+    def other_versions(self) -> dict[str, int]:
+        """Code versions other than this one with runs in the store, and how many runs each."""
+        rows = self.conn.execute("SELECT model_version, COUNT(*) FROM runs WHERE model_version != ? "
+                                 "GROUP BY model_version", (self.model_version,))
+        return {version: int(count) for version, count in rows}
 
     def start_experiment(self, values: dict[str, Any]) -> int:
         """Record one invocation (versions, git hash, seed...); returns its id."""
@@ -136,11 +177,95 @@ class ResultStore:
 
 
 def store_path(directory: str | Path) -> Path:
-    """The SQLite file of the store in ``directory``; ``ScenarioError`` if there is none."""
+    """The SQLite file of the store in ``directory``; ``ScenarioError`` if there is none or it is not one."""
     path = Path(directory) / STORE_FILE
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):
         raise ScenarioError([f"{directory}: no result store here (expected {path})"])
+    check_store(path)
     return path
+
+
+def check_store(path: Path) -> None:
+    """Refuse (changing nothing) a ``store.sqlite`` that is not a result store."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise _not_a_store(path, exc.strerror or str(exc)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _not_a_store(path, "not a regular file")
+    if info.st_size == 0:
+        raise _not_a_store(path, "an empty file")
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(16)
+        if header != b"SQLite format 3\x00":
+            raise _not_a_store(path, "not an SQLite database")
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            conn.execute("SELECT COUNT(*) FROM runs").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise _not_a_store(path, f"damaged: {exc}") from None
+    except OSError as exc:
+        raise _not_a_store(path, exc.strerror or str(exc)) from None
+    missing = STORE_TABLES - tables
+    if missing:
+        raise _not_a_store(path, f"tables {', '.join(sorted(missing))} are missing")
+
+
+def _not_a_store(path: Path, why: str) -> ScenarioError:
+    return ScenarioError([f"{path}: not a result store ({why}); nothing was changed "
+                          "(allowed: a store written by sweep or compare; choose another --out folder)"])
+
+
+def store_error(path: Path, exc: sqlite3.Error) -> ScenarioError:
+    """One line for an SQLite failure while writing: a full or read-only disk, a locked store."""
+    text = str(exc)
+    hint = "check the disk and its permissions, or choose another --out folder"
+    if "full" in text:
+        hint = "free some disk space or choose another --out folder"
+    elif "readonly" in text or "read-only" in text or "unable to open" in text:
+        hint = "choose a writable --out folder"
+    elif "locked" in text:
+        hint = "another process holds the store; wait for it or choose another --out folder"
+    return ScenarioError([f"{path}: cannot write the result store: {text} ({hint})"])
+
+
+def _create_store(path: Path) -> None:
+    """A new store appears whole: built under a private name, then linked into place (atomic).
+
+    Two experiments starting in one new folder at once never see each other's half-made file;
+    the one that links second keeps the first one's store.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}")
+    try:
+        conn = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            conn.executescript(SCHEMA)
+        finally:
+            conn.close()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _make_folder(directory: Path) -> None:
+    """Create the results folder; a file in its place or an unwritable parent is one line."""
+    if directory.exists() and not directory.is_dir():
+        raise ScenarioError([f"{directory}: is a file, not a folder (allowed: a folder for the results; choose another --out)"])
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ScenarioError([f"{directory}: cannot create the results folder: {exc.strerror or exc} "
+                             "(choose another --out folder)"]) from None
 
 
 def _dumps(value: Any) -> str:

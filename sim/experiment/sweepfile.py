@@ -40,12 +40,34 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    model_validator,
+)
 
-from sim.errors import ScenarioError
-from sim.experiment.samplers import FactorRange, SamplerMethod, is_power_of_two, sample_points
+from sim.errors import ScenarioError, quote
+from sim.experiment.samplers import (
+    FactorRange,
+    Points,
+    SamplerMethod,
+    is_power_of_two,
+    sample_points,
+)
 from sim.experiment.spec import Experiment, Factor
-from sim.loading import apply_overrides, format_error, read_merged, read_toml
+from sim.loading import (
+    apply_overrides,
+    format_error,
+    not_a_file,
+    read_merged,
+    read_toml,
+)
 
 Value = StrictBool | StrictInt | StrictFloat | StrictStr
 
@@ -135,7 +157,9 @@ def load_sweep(path: str | Path, samples: int | None = None) -> Experiment:
     _check_shape(path, sweep)
     seed = sweep.seed if sweep.sampler.seed is None else sweep.sampler.seed
     points = sample_points(sweep.sampler.method, sweep.factor_ranges(), sweep.sampler.samples, seed)
-    points = [apply_balance(point, sweep) for point in points]
+    if sweep.balance:
+        points = points.map(lambda point: apply_balance(point, sweep)) if isinstance(points, Points) else \
+            [apply_balance(point, sweep) for point in points]
     factors = [Factor(k, "lever") for k in sweep.levers] + [Factor(k, "uncertainty") for k in sweep.uncertainties]
     factors += [Factor(k, "derived") for b in sweep.balance for k in b.rest]
     return Experiment(scenarios=scenario_paths, replications=sweep.replications, seed=sweep.seed, days=sweep.days,
@@ -167,7 +191,7 @@ def _allowed(loc: tuple[Any, ...]) -> str:
 
 def _scenario_paths(path: Path, sweep: SweepFile) -> list[Path]:
     paths = [path.parent / item for item in sweep.scenarios]
-    missing = [f"{path}: scenarios.{i}: file {p} not found" for i, p in enumerate(paths) if not p.is_file()]
+    missing = [f"{path}: scenarios.{i}: file {p} {problem}" for i, p in enumerate(paths) if (problem := not_a_file(p))]
     if missing:
         raise ScenarioError(missing)
     return paths
@@ -219,9 +243,9 @@ def _check_balances(path: Path, sweep: SweepFile) -> list[str]:
         for key in balance.parts:
             if key in ranges:
                 spec = ranges[key]
-                highest += spec.high if spec.values is None else max(_number(v) for v in spec.values)
+                highest += spec.high if spec.values is None else max(_number(v, path) for v in spec.values)
             elif key in sweep.overrides:
-                highest += _number(sweep.overrides[key])
+                highest += _number(sweep.overrides[key], path)
             else:
                 problems.append(f"{path}: balance.{index}.parts: {key} is neither swept nor in overrides")
         overlap = sorted(set(balance.rest) & (set(ranges) | set(sweep.overrides)))
@@ -238,14 +262,14 @@ def apply_balance(point: dict[str, Any], sweep: SweepFile) -> dict[str, Any]:
     values = {**sweep.overrides, **point}
     result = dict(point)
     for balance in sweep.balance:
-        left = balance.total - sum(_number(values[key]) for key in balance.parts)
+        left = balance.total - sum(_number(values[key], sweep.name) for key in balance.parts)
         weight_sum = sum(balance.rest.values())
         for key, weight in balance.rest.items():
             result[key] = left * weight / weight_sum
     return result
 
 
-def _number(value: Any) -> float:
+def _number(value: Any, source: Path | str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ScenarioError([f"balance: {value!r} is not a number"])
+        raise ScenarioError([f"{source}: balance: {quote(value)} is not a number"])
     return float(value)
