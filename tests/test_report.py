@@ -195,3 +195,22 @@ def test_mid_overrides_the_smallest_important_difference(store: Path, tmp_path: 
     assert "<td>Coverage</td><td>±50.0 points</td><td class=\"equivalent\">" in verdicts
     relative = build_report(store, lang="en", out_dir=tmp_path / "rel", mids={"volunteer_hours": Relative(0.5)})
     assert "Volunteer hours</td><td>±" in relative.read_text(encoding="utf-8")
+
+
+def test_a_partial_store_is_said_first_in_both_languages(store: Path, tmp_path: Path) -> None:
+    """A store missing one run of one option says how many of how many, option by option, before any finding."""
+    import shutil
+    import sqlite3
+
+    partial = tmp_path / "partial"
+    shutil.copytree(store, partial, ignore=shutil.ignore_patterns("report-*"))
+    with sqlite3.connect(partial / "store.sqlite") as conn:
+        name = conn.execute("SELECT scenario FROM runs WHERE scenario LIKE '%online%' LIMIT 1").fetchone()[0]
+        conn.execute("DELETE FROM runs WHERE scenario = ? AND replication = 3", (name,))
+    en = build_report(partial, lang="en", baseline=str(BASELINE)).read_text(encoding="utf-8")
+    zh = build_report(partial, lang="zh", baseline=str(BASELINE)).read_text(encoding="utf-8")
+    first_en = en.index("Partial results: 7 of 8 planned runs are stored")
+    assert "3 of 4" in en[first_en:first_en + 400] and "4 of 4" in en[first_en:first_en + 400]
+    assert first_en < en.index('id="summary"') + 200
+    assert "结果不完整：计划 8 次运行，已存 7 次" in zh
+    assert "Partial results" not in build_report(store, lang="en", baseline=str(BASELINE), out_dir=tmp_path / "full").read_text(encoding="utf-8")

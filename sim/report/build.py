@@ -13,6 +13,7 @@ from sim.kpis import DECISION_KPIS, KPIS, MAIN_KPIS
 from sim.report import figures
 from sim.report.context import build_context, in_model_order
 from sim.report.render import Report, to_html, to_markdown
+from sim.experiment.results import Completeness
 from sim.report.summary import (
     decide,
     equal_line,
@@ -58,6 +59,24 @@ def build_report(results_dir: str | Path, lang: str = "zh", baseline: str | None
     out = Path(out_dir) if out_dir else results_dir / f"report-{lang}"
     table = summary_frame(report.intervals, report.judgements, options, report.kpis, base, report.names, lang)
     return write(report, table, out)
+
+
+def partial_lines(done: Completeness, names: dict[str, str], swept: bool, lang: str) -> list[str]:
+    """A first warning when the store holds fewer runs than planned: how many, option by option."""
+    if done.complete:
+        return []
+    counts = [(names.get(f"{o.scenario} #{o.point}" if swept else o.scenario, o.scenario), min(o.planned, o.stored), o.planned)
+              for o in done.options]
+    stored, planned = sum(c[1] for c in counts), sum(c[2] for c in counts)
+    missing = done.options_planned - len(done.options)
+    if lang == "zh":
+        each = "；".join(f"{name} {have}/{want} 次" for name, have, want in counts)
+        more = f"；另有 {missing} 个方案尚无结果" if missing > 0 else ""
+        return [f"结果不完整：计划 {planned:,} 次运行，已存 {stored:,} 次（{each}{more}）。以下结论仅基于已完成的运行，补齐后请重新生成报告。"]
+    each = "; ".join(f"{name} {have} of {want}" for name, have, want in counts)
+    more = f"; {missing} more options have no runs yet" if missing > 0 else ""
+    return [f"Partial results: {stored:,} of {planned:,} planned runs are stored ({each}{more}). "
+            "The findings below rest on the finished runs only; rerun the command to complete them, then rebuild the report."]
 
 
 def _by_point(frame: pd.DataFrame, swept: bool) -> pd.DataFrame:
@@ -108,6 +127,7 @@ def _assemble(results_dir: Path, store, runs: pd.DataFrame, ok: pd.DataFrame, sc
     summary = [recommendation(choice, names, base, chosen, judgements, intervals, int(resolved.get("days", 365)), lang),
                *option_lines(choice, names, base, intervals, lang)]
     summary += [line for line in (same_line(choice, names, base, chosen, lang), equal_line(choice, intervals, base, lang)) if line]
+    summary = [*partial_lines(store.completeness(results_dir), names, swept, lang), *summary]
     ok_ids = set(ok["run_id"])
     context = build_context(resolved, first.loc[base, "source_path"], lang)
     places = {c.key: c.name for c in context.communities}  # in the model's order when known
