@@ -99,8 +99,8 @@ class Pattern(_Strict):
 
     @property
     def where_label(self) -> str:
-        """The place, or the pooled places joined with '+'."""
-        return self.place or "+".join(self.places)
+        """The place, or how many places are pooled."""
+        return self.place or f"{len(self.places)} places"
 
 
 class JointSpec(_Strict):

@@ -43,7 +43,7 @@ def counts_line(spec: JointSpec) -> str:
 def _pattern_line(name: str, pattern: Pattern, evaluation: JointEvaluation) -> str:
     mark = "ok" if evaluation.within[name] else "OUTSIDE"
     kind = "held out" if pattern.role.value == "held_out" else ("fit, identity" if pattern.identity else "fit")
-    kind += f", pooled over {pattern.where_label}" if pattern.places else ""
+    kind += f", pooled over {'+'.join(pattern.places)}" if pattern.places else ""
     return (f"#   {name} ({kind}): {pattern.observed:.6g} / {evaluation.simulated[name]:.6g}, "
             f"{evaluation.relative_error[name]:+.1%}, +-{pattern.tolerance:.0%} {mark}")
 
@@ -54,11 +54,12 @@ def place_toml(spec: JointSpec, spec_path: Path, place: str, out_path: Path, rec
     source = spec_path.parent / spec.places[place].scenario
     parent = _relative(source, out_path)
     lines = [
-        f"# Calibrated jointly: {spec.name}. Written by `python -m sim calibrate --joint` -- edit the source instead:",
+        f"# Calibrated: {spec.name}. Written by `python -m sim calibrate --joint` -- edit the source instead:",
         f"#   source scenario: {parent} (every cited value and [assumed] mark is there)",
         f"#   joint targets: {_relative(spec_path, out_path)}; shared constants: {_relative(record_path, out_path)}",
-        f"#   seeds {seeds[0]}..{seeds[-1]} ({len(seeds)} common-random-number replications), "
-        f"{'the scenario' + chr(39) + 's days' if days is None else f'{days} days'}; {counts_line(spec)}",
+        f"#   seeds {seeds[0]}..{seeds[-1]} (common random numbers), "
+        f"{'the scenario' + chr(39) + 's days' if days is None else f'{days} days'}",
+        f"#   {counts_line(spec)}",
         "# This place's patterns (observed / simulated, relative error, tolerance):",
     ]
     lines += [_pattern_line(n, p, fit.best) for n, p in spec.patterns.items() if place in p.where]
@@ -110,7 +111,7 @@ def record_toml(spec: JointSpec, spec_path: Path, record_path: Path, fit: JointF
         if own:
             lines += [f"[place_specific.{toml_key(place)}]", *[f"{json.dumps(k)} = {toml_value(v)}" for k, v in own], ""]
     for name, pattern in spec.patterns.items():
-        lines += [f"[patterns.{toml_key(name)}]", f"place = {json.dumps(pattern.where_label)}",
+        lines += [f"[patterns.{toml_key(name)}]", f"place = {json.dumps('+'.join(pattern.where))}",
                   f"role = {json.dumps(pattern.role.value)}", f"identity = {json.dumps(pattern.identity)}",
                   f"observed = {toml_value(pattern.observed)}", f"simulated = {toml_value(fit.best.simulated[name])}",
                   f"relative_error = {toml_value(fit.best.relative_error[name])}",
