@@ -23,7 +23,7 @@ volunteers = {volunteers}
 [budget]
 total_yuan = 150000.0
 """
-PLACES = {"a": dict(seed=11, residents=1200, volunteers=90), "b": dict(seed=23, residents=1000, volunteers=70)}
+PLACES = {"a": {"seed": 11, "residents": 1200, "volunteers": 90}, "b": {"seed": 23, "residents": 1000, "volunteers": 70}}
 TRUTH = {"volunteers.quit_rate_per_year": 0.5, "conversion.yuan_per_place_year": 800.0}
 FITTED = [("attrition", "volunteer_attrition_per_year"), ("attendance", "person_times_per_activity")]
 HELD_OUT = ("stock", "volunteer_stock_ratio")
@@ -87,6 +87,15 @@ def test_held_out_patterns_are_not_in_the_objective(world: Path) -> None:
     assert near.best.within["stock_b"] != far.best.within["stock_b"]  # the held-out verdict is what moved
 
 
+def test_a_time_limit_ends_the_search_at_the_best_point_so_far(world: Path) -> None:
+    path = world / "joint.toml"
+    path.write_text(_joint_text(_observed(world, TRUTH)))
+    spec = load_joint(path)
+    objective = JointObjective(spec, load_places(spec, path, fitted=False), workers=1)
+    result = fit_joint(objective, max_seconds=0.0)
+    assert result.message == "time limit reached" and result.best == result.start and result.place_runs == 2
+
+
 def test_check_fails_when_a_held_out_pattern_is_missed(world: Path, capsys: pytest.CaptureFixture[str]) -> None:
     observed = _observed(world, {})  # the places as they stand are exactly on their fitted patterns
     for place in PLACES:
@@ -113,7 +122,7 @@ def test_joint_fit_writes_place_files_and_the_shared_record(world: Path, capsys:
     out_dir.mkdir()
     assert main(["calibrate", "--joint", str(path), "--workers", "1", "--out-dir", str(out_dir), "--budget", "3"]) == 0
     text = (out_dir / "a.toml").read_text()
-    assert 'extends = "../a.toml"' in text and "[fitted: joint, shared]" in text
+    assert 'extends = "../a.toml"' in text and "[fitted] joint, shared" in text
     record = (out_dir / "shared.toml").read_text()
     assert "patterns_fitted = 4" in record and "patterns_held_out = 0" in record and "[shared]" in record
     spec = load_joint(path)
@@ -129,7 +138,7 @@ def test_joint_fit_writes_place_files_and_the_shared_record(world: Path, capsys:
     (lambda t: t + '[patterns.x]\nplace = "a"\nkpi = "coverage"\nobserved = 0.5\ntolerance = 0.1\nsource = "s"\nidentity = "budget.total_yuan"\n',
      "patterns.x.identity: 'budget.total_yuan' is not a free parameter of a"),
 ])
-def test_bad_joint_files_give_one_line_per_problem(world: Path, edit, expected: str) -> None:  # noqa: ANN001
+def test_bad_joint_files_give_one_line_per_problem(world: Path, edit, expected: str) -> None:
     path = world / "joint.toml"
     path.write_text(edit(_joint_text({("a", "attrition"): 0.3, ("b", "attrition"): 0.3})))
     with pytest.raises(ScenarioError) as caught:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -150,7 +151,7 @@ class JointObjective:
     def overrides(self, place: str, values: Mapping[Key, float]) -> dict[str, float | int]:
         """The dotted overrides of one place: the shared values, then its own (which replace them), typed."""
         ordered = sorted(((p, key), v) for (p, key), v in values.items() if p in ("", place))
-        return {key: int(round(v)) if isinstance(self.start[(p, key)], int) else float(v) for (p, key), v in ordered}
+        return {key: round(v) if isinstance(self.start[(p, key)], int) else float(v) for (p, key), v in ordered}
 
     def _jobs(self, values: Mapping[Key, float]) -> list[tuple[str, Scenario, dict[str, float | int], int, int | None]]:
         return [(place, scenario, self.overrides(place, values), seed, self.days)
@@ -181,7 +182,7 @@ class JointObjective:
         relative = {n: relative_error(simulated[n], p.observed) for n, p in self.spec.patterns.items()}
         within = {n: abs(relative[n]) <= p.tolerance for n, p in self.spec.patterns.items()}
         cost = float(np.sum(self.residuals_from(relative) ** 2))
-        cast = {k: int(round(v)) if isinstance(self.start[k], int) else float(v) for k, v in values.items()}
+        cast = {k: round(v) if isinstance(self.start[k], int) else float(v) for k, v in values.items()}
         return JointEvaluation(cast, simulated, relative, within, cost)
 
     def residuals_from(self, relative: Mapping[str, float]) -> np.ndarray:
@@ -236,9 +237,11 @@ class _Stop(Exception):
 class _Search:
     """The objective in the unit box, with a budget of place runs and the best evaluation so far."""
 
-    def __init__(self, objective: JointObjective, budget_runs: int, progress: Callable[[str], None] | None) -> None:
+    def __init__(self, objective: JointObjective, budget_runs: int, progress: Callable[[str], None] | None,
+                 deadline: float | None = None) -> None:
         self.objective = objective
         self.budget_runs = budget_runs
+        self.deadline = deadline
         spec = objective.spec
         low = np.array([spec.bounds(*k).low for k in objective.keys])
         high = np.array([spec.bounds(*k).high for k in objective.keys])
@@ -262,6 +265,8 @@ class _Search:
         needed = sum(self.objective.new_runs(p) for p in points)
         if needed and len(self.objective.runner.cache) + needed > self.budget_runs:
             raise _Stop(f"budget of {self.budget_runs} place runs spent")
+        if needed and self.deadline is not None and time.monotonic() > self.deadline:
+            raise _Stop("time limit reached")
         evaluations = self.objective.evaluate_many(points)
         for evaluation in evaluations:
             if self.best is None or evaluation.cost < self.best.cost:
@@ -294,11 +299,16 @@ def _good_enough(evaluation: JointEvaluation, spec: JointSpec) -> bool:
 
 
 def fit_joint(objective: JointObjective, max_evaluations: int | None = None,
-              progress: Callable[[str], None] | None = None) -> JointFit:
-    """Fit shared and place-specific values from the sources' own values; the best evaluation wins."""
+              progress: Callable[[str], None] | None = None, max_seconds: float | None = None) -> JointFit:
+    """Fit shared and place-specific values from the objective's start; the best evaluation wins.
+
+    ``max_seconds`` (optional) stops the search at the first batch that would start after it; the
+    result then depends on the machine's speed, so the default is the run budget alone.
+    """
     budget = (max_evaluations or objective.spec.max_evaluations) * len(objective.scenarios) * len(next(iter(objective.seeds.values())))
     search = _Search(objective, budget, progress)
     start = search.evaluate_many([search.to_unit(objective.start)])[0]
+    search.deadline = None if max_seconds is None else time.monotonic() + max_seconds
     message = "no search needed"
     for _ in range(RESTARTS + 1):
         assert search.best is not None

@@ -22,10 +22,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "identity": ("identity", "恒等"),
     "check": ("check of the fitted files", "检验已拟合文件"),
     "fit": ("joint fit", "联合拟合"),
-    "counts": ("{patterns_fitted} fitted patterns ({identities} identities) and {patterns_held_out} held out; "
-               "{free} free parameters ({parameters_shared} shared, {parameters_place_specific} place-specific)",
-               "拟合模式 {patterns_fitted} 个（其中恒等 {identities} 个），留出验证模式 {patterns_held_out} 个；"
-               "自由参数 {free} 个（共享 {parameters_shared} 个，地点特有 {parameters_place_specific} 个）"),
+    "counts": (("{patterns_fitted} fitted patterns ({identities} identities) and {patterns_held_out} held out; "
+                "{free} free parameters ({parameters_shared} shared, {parameters_place_specific} place-specific)"),
+               ("拟合模式 {patterns_fitted} 个（其中恒等 {identities} 个），留出验证模式 {patterns_held_out} 个；"
+                "自由参数 {free} 个（共享 {parameters_shared} 个，地点特有 {parameters_place_specific} 个）")),
     "rms": ("RMS relative error: fitted {fit:.1%} (without identities {fit_free:.1%}), held out {held:.1%}",
             "相对误差均方根：拟合 {fit:.1%}（不计恒等 {fit_free:.1%}），留出 {held:.1%}"),
     "parameters": ("parameters (start -> fitted)", "参数（初值 -> 拟合值）"),

@@ -1,7 +1,7 @@
 """Writing a joint fit: each place's fitted scenario and the shared-constants record.
 
-Each fitted file ``extends`` its source, sets the shared values (marked ``[fitted: joint, shared]``)
-and the place's own (``[fitted: joint, this place]``), and records in its header the fit and
+Each fitted file ``extends`` its source, sets the shared values (marked ``[fitted] joint, shared``)
+and the place's own (``[fitted] joint, this place``), and records in its header the fit and
 held-out error of that place's patterns. The shared-constants record (TOML) holds the shared
 values, every place-specific value, the counts (patterns fitted and held out, free parameters,
 identities) and every pattern's observed and simulated value.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sim.calibration.joint import JointEvaluation, JointFit, Key
@@ -57,8 +57,8 @@ def place_toml(spec: JointSpec, spec_path: Path, place: str, out_path: Path, rec
         f"# Calibrated: {spec.name}. Written by `python -m sim calibrate --joint` -- edit the source instead:",
         f"#   source scenario: {parent} (every cited value and [assumed] mark is there)",
         f"#   joint targets: {_relative(spec_path, out_path)}; shared constants: {_relative(record_path, out_path)}",
-        f"#   seeds {seeds[0]}..{seeds[-1]} (common random numbers), "
-        f"{'the scenario' + chr(39) + 's days' if days is None else f'{days} days'}",
+        (f"#   seeds {seeds[0]}..{seeds[-1]} (common random numbers), "
+         f"{'the scenario' + chr(39) + 's days' if days is None else f'{days} days'}"),
         f"#   {counts_line(spec)}",
         "# This place's patterns (observed / simulated, relative error, tolerance):",
     ]
@@ -76,7 +76,7 @@ def _tables(spec: JointSpec, place: str, rows: Mapping[str, tuple[float, str]]) 
         *parents, leaf = dotted.split(".")
         bounds = spec.bounds(place if scope == "this place" else "", dotted)
         groups.setdefault(tuple(parents), []).append(
-            f"{toml_key(leaf)} = {toml_value(value)}  # [fitted: joint, {scope}] within [{bounds.low:g}, {bounds.high:g}]")
+            f"{toml_key(leaf)} = {toml_value(value)}  # [fitted] joint, {scope}; within [{bounds.low:g}, {bounds.high:g}]")
     lines: list[str] = []
     for parents, group in sorted(groups.items()):
         lines += [f"[{'.'.join(toml_key(p) for p in parents)}]", *group, ""]
@@ -92,7 +92,7 @@ def record_toml(spec: JointSpec, spec_path: Path, record_path: Path, fit: JointF
         f"# the fitted place files carry the same values. {counts_line(spec)}.",
         "",
         f"targets = {json.dumps(_relative(spec_path, record_path))}",
-        f"written_utc = {json.dumps(datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'))}",
+        f"written_utc = {json.dumps(datetime.now(UTC).strftime('%Y-%m-%dT%H:%M:%SZ'))}",
         f"seeds_per_place = {seeds}",
         f"days = {days if days is not None else 0}",
         f"place_runs = {fit.place_runs}",

@@ -35,6 +35,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default=None, metavar="FILE", help="one place: write the fitted scenario here")
     parser.add_argument("--out-dir", default=None, metavar="DIR",
                         help="joint: write (or with --check, read) the fitted files and the record in DIR instead of the paths in JOINT")
+    parser.add_argument("--max-minutes", type=positive_int, default=None,
+                        help="joint: stop the search after this many minutes and write the best point (default: the run budget alone)")
     parser.add_argument("--workers", type=positive_int, default=2, help="joint: processes running places in parallel (default: 2)")
     parser.add_argument("--from-sources", action="store_true",
                         help="joint: start the search at the source files' values (default: at the fitted files', when they load)")

@@ -14,7 +14,12 @@ from sim.errors import ScenarioError
 
 def execute_joint(args: argparse.Namespace) -> int:
     """Fit (and write) or check every place of the joint targets file."""
-    from sim.calibration.joint import JointObjective, fit_joint, load_places, previous_fit
+    from sim.calibration.joint import (
+        JointObjective,
+        fit_joint,
+        load_places,
+        previous_fit,
+    )
     from sim.calibration.joint_spec import load_joint
 
     spec_path = Path(args.joint)
@@ -33,7 +38,8 @@ def execute_joint(args: argparse.Namespace) -> int:
             _print(args, spec, evaluation, None, seeds, days)
             return 0 if all(evaluation.within.values()) else 1
         progress = None if args.json else (lambda line: print(line, file=sys.stderr, flush=True))
-        result = fit_joint(objective, max_evaluations=args.budget, progress=progress)
+        max_seconds = None if args.max_minutes is None else 60.0 * args.max_minutes
+        result = fit_joint(objective, max_evaluations=args.budget, progress=progress, max_seconds=max_seconds)
     finally:
         objective.close()
     wall_s = time.monotonic() - started
