@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from sim.calibration.joint import JointObjective, fit_joint, load_places, place_path
+from sim.calibration.joint import (
+    JointObjective,
+    fit_joint,
+    load_places,
+    place_path,
+    previous_fit,
+)
 from sim.calibration.joint_spec import load_joint
 from sim.cli import main
 from sim.errors import ScenarioError
@@ -159,3 +165,16 @@ def test_the_shipped_joint_file_counts_more_patterns_than_parameters() -> None:
     assert len(spec.fitted) > free and len(spec.held_out) >= 2
     non_identity = [p for p in spec.fitted.values() if not p.identity]
     assert len(non_identity) > len(spec.shared)
+
+
+def test_a_refit_starts_at_the_fitted_files_and_takes_shared_values_from_a_place_without_its_own() -> None:
+    """After a model change a re-fit starts near the old optimum; Qiaotou's own recruit rate never seeds the shared one."""
+    path = ROOT / "scenarios" / "targets" / "joint.toml"
+    spec = load_joint(path)
+    previous = previous_fit(spec, path)
+    first = {"qiaotou": previous["qiaotou"]}  # a partial fit, led by a place with its own recruit rate
+    objective = JointObjective(spec, load_places(spec, path, fitted=False), start_from=first)
+    shared = ("", "volunteers.recruit_rate_per_year")
+    assert objective.start[shared] != previous["qiaotou"].volunteers.recruit_rate_per_year
+    assert objective.start[("qiaotou", "volunteers.recruit_rate_per_year")] == previous["qiaotou"].volunteers.recruit_rate_per_year
+    assert objective.start[("", "volunteers.quit_rate_per_year")] == previous["qiaotou"].volunteers.quit_rate_per_year

@@ -127,16 +127,20 @@ class JointObjective:
         self.days = days or spec.days
         self.keys: list[Key] = spec.free_keys()
         self.runner = Runner(workers)
-        self.start = self._start_values(start_from or self.scenarios, source)
+        self.start = self._start_values(dict(start_from or {}), source)
         self._check_kpis(source)
 
-    def _start_values(self, scenarios: Mapping[str, Scenario], source: str) -> dict[Key, float | int]:
-        """Shared: the first place's value; place-specific: the place's own value (in ``scenarios``)."""
+    def _start_values(self, start_from: dict[str, Scenario], source: str) -> dict[Key, float | int]:
+        """Each value as ``start_from`` has it (a place missing there: as its scenario has it).
+
+        A shared value comes from the first place that does not set its own (those of ``start_from`` first).
+        """
+        scenarios = {**self.scenarios, **start_from}
+        order = [*start_from, *self.scenarios]
         start: dict[Key, float | int] = {}
-        first = next(iter(scenarios.values()))
         for place, key in self.keys:
-            scenario = scenarios[place] if place else first
-            start[(place, key)] = current_values(scenario, [key], source)[key]
+            owner = place or next((p for p in order if key not in self.spec.places[p].parameters), order[0])
+            start[(place, key)] = current_values(scenarios[owner], [key], source)[key]
         return start
 
     def _check_kpis(self, source: str) -> None:
@@ -207,12 +211,15 @@ def load_places(spec: JointSpec, spec_path: Path, fitted: bool, out_dir: Path | 
             for name, place in spec.places.items()}
 
 
-def previous_fit(spec: JointSpec, spec_path: Path, out_dir: Path | None = None) -> dict[str, Scenario] | None:
-    """The fitted files as they stand, when every one loads (a re-fit starts there), else None."""
-    try:
-        return load_places(spec, spec_path, fitted=True, out_dir=out_dir)
-    except ScenarioError:
-        return None
+def previous_fit(spec: JointSpec, spec_path: Path, out_dir: Path | None = None) -> dict[str, Scenario]:
+    """The fitted files that load as they stand (a re-fit starts there); a file that does not is left out."""
+    loaded = {}
+    for name, place in spec.places.items():
+        try:
+            loaded[name] = load_scenario(place_path(spec_path, place.out, out_dir))
+        except ScenarioError:
+            continue
+    return loaded
 
 
 def place_path(spec_path: Path, relative: str, out_dir: Path | None = None) -> Path:
