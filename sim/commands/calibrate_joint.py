@@ -70,7 +70,7 @@ def _print(args: argparse.Namespace, spec: Any, evaluation: Any, result: Any, se
     from sim.calibration.joint_writing import counts, fitted_values
 
     if args.json:
-        rows = {n: {"place": p.where_label, "role": p.role.value, "identity": p.identity, "observed": p.observed,
+        rows = {n: {"place": "+".join(p.where), "role": p.role.value, "identity": p.identity, "observed": p.observed,
                     "simulated": evaluation.simulated[n], "relative_error": evaluation.relative_error[n],
                     "tolerance": p.tolerance, "within": evaluation.within[n]} for n, p in spec.patterns.items()}
         data: dict[str, Any] = {"patterns": rows, "counts": counts(spec), "all_within": all(evaluation.within.values()),
