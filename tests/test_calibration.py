@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 
 from sim.calibration import Objective, fit, load_targets
-from sim.calibration.targets import TargetsFile
+from sim.calibration.joint import JointObjective, load_places
+from sim.calibration.joint_spec import load_joint
+from sim.calibration.objective import current_values
 from sim.cli import main
 from sim.errors import ScenarioError
-from sim.loading import load_scenario
+from sim.loading import load_scenario, read_toml
 from sim.run import resolve, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,19 +119,23 @@ def test_fitting_without_parameters_exits_2(small: Path, tmp_path: Path, capsys:
     assert "parameters: no free parameters" in capsys.readouterr().err
 
 
-SHIPPED = [
-    ("places/xiangmin.toml", "xiangmin.toml"), ("places/qiaotou.toml", "qiaotou.toml"),
-    ("places/donglanwan.toml", "donglanwan.toml"), ("places/jiliqiao.toml", "jiliqiao.toml"),
-    ("places/heshan_village.toml", "heshan_village.toml"), ("places/shuyang_town.toml", "shuyang_town.toml"),
-    ("changsha/base.toml", "changsha.toml"),
-]
+JOINT = ROOT / "scenarios" / "targets" / "joint.toml"
 
 
-@pytest.mark.parametrize(("scenario", "targets"), SHIPPED)
-def test_shipped_scenarios_pass_their_calibration_check(scenario: str, targets: str) -> None:
-    path = ROOT / "scenarios" / scenario
-    loaded = load_scenario(path)
-    spec: TargetsFile = load_targets(ROOT / "scenarios" / "targets" / targets)
-    objective = Objective(loaded, spec, [loaded.seed + i for i in range(spec.seeds)], spec.days, targets)
-    evaluation = objective.evaluate(objective.start)
-    assert evaluation.all_within, evaluation.relative_error
+def test_shipped_scenarios_pass_their_calibration_check() -> None:
+    """The fitted files of every place, as shipped, meet every fitted and held-out pattern of the joint fit."""
+    spec = load_joint(JOINT)
+    objective = JointObjective(spec, load_places(spec, JOINT, fitted=True), workers=1)
+    evaluation = objective.evaluate({})
+    assert all(evaluation.within.values()), {n: e for n, e in evaluation.relative_error.items() if not evaluation.within[n]}
+
+
+def test_shipped_fitted_files_share_the_joint_constants() -> None:
+    """Every fitted file carries the shared values of the record; only place-specific keys differ."""
+    spec = load_joint(JOINT)
+    record = read_toml(JOINT.parent / spec.shared_out)
+    places = load_places(spec, JOINT, fitted=True)
+    for key, value in record["shared"].items():
+        for name, scenario in places.items():
+            if key not in spec.places[name].parameters:
+                assert current_values(scenario, [key], "test")[key] == pytest.approx(value, rel=1e-5), (name, key)

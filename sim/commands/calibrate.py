@@ -1,8 +1,14 @@
-"""``python -m sim calibrate SCENARIO --targets TARGETS [--check] [--seeds N] [--days N] [--json] [--out FILE]``.
+"""``python -m sim calibrate``: fit free parameters to observed patterns, or check a fitted file.
 
-Without ``--check``: fit the free parameters the targets file names and print the fit; with
-``--out`` write the fitted values as a scenario that ``extends`` SCENARIO. With ``--check``:
-evaluate SCENARIO as it stands; exit 1 when any target is outside its tolerance.
+One place: ``calibrate SCENARIO --targets TARGETS [--check] [--out FILE]`` fits the targets
+file's parameters (with ``--out``, writes a scenario that ``extends`` SCENARIO); ``--check``
+evaluates SCENARIO as it stands and exits 1 when a target is outside its tolerance.
+
+Every place at once: ``calibrate --joint JOINT [--check] [--out-dir DIR] [--workers N]`` fits the
+shared behavioural constants and the place-specific values of the joint targets file and writes
+each place's fitted file and the shared-constants record (in DIR instead, with ``--out-dir``);
+``--check`` evaluates the fitted files and exits 1 when a fitted or held-out pattern is outside
+its tolerance.
 """
 
 from __future__ import annotations
@@ -17,18 +23,45 @@ from sim.commands.options import days, positive_int, replications
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``calibrate``."""
-    parser.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file, or a shipped scenario by name (e.g. changsha/base)")
-    parser.add_argument("--targets", required=True, metavar="TARGETS", help="targets TOML file, or a shipped one by name (targets/qiaotou)")
-    parser.add_argument("--check", action="store_true", help="evaluate without fitting; exit 1 if a target is outside its tolerance")
+    parser.add_argument("scenario", metavar="SCENARIO", nargs="?", default=None, help="scenario TOML file, or a shipped scenario by name (one place)")
+    parser.add_argument("--targets", default=None, metavar="TARGETS", help="targets TOML file of one place (scenarios/targets/)")
+    parser.add_argument("--joint", default=None, metavar="JOINT",
+                        help="joint targets file: fit every place at once (scenarios/targets/joint.toml)")
+    parser.add_argument("--check", action="store_true", help="evaluate without fitting; exit 1 if a pattern is outside its tolerance")
     parser.add_argument("--seeds", type=replications, default=None, help="replications per evaluation (default: the targets file's)")
     parser.add_argument("--days", type=days, default=None, help="days per run (default: the targets file's, else the scenario's)")
-    parser.add_argument("--budget", type=positive_int, default=None, help="most evaluations when fitting (default: the targets file's)")
-    parser.add_argument("--out", default=None, metavar="FILE", help="write the fitted scenario here")
+    parser.add_argument("--budget", type=positive_int, default=None,
+                        help="most evaluations when fitting (joint: full evaluations' worth of place runs; default: the targets file's)")
+    parser.add_argument("--out", default=None, metavar="FILE", help="one place: write the fitted scenario here")
+    parser.add_argument("--out-dir", default=None, metavar="DIR",
+                        help="joint: write (or with --check, read) the fitted files and the record in DIR instead of the paths in JOINT")
+    parser.add_argument("--max-minutes", type=positive_int, default=None,
+                        help="joint: stop the search after this many minutes and write the best point (default: the run budget alone)")
+    parser.add_argument("--workers", type=positive_int, default=2, help="joint: processes running places in parallel (default: 2)")
+    parser.add_argument("--from-sources", action="store_true",
+                        help="joint: start the search at the source files' values (default: at the fitted files', when they load)")
+    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the table (default: en)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def execute(args: argparse.Namespace) -> int:
-    """Fit or check, print, write."""
+    """Fit or check one place or every place, print, write."""
+    from sim.errors import ScenarioError
+
+    if args.joint is not None:
+        if args.scenario is not None or args.targets is not None or args.out is not None:
+            raise ScenarioError(["--joint: give no SCENARIO, --targets or --out (the joint file names every place and its fitted file)"])
+        from sim.commands.calibrate_joint import execute_joint
+
+        return execute_joint(args)
+    if args.scenario is None or args.targets is None:
+        raise ScenarioError(["calibrate: give SCENARIO and --targets TARGETS (one place), or --joint JOINT (every place)"])
+    if args.out_dir is not None:
+        raise ScenarioError(["--out-dir: only with --joint (one place: --out FILE)"])
+    return _execute_one(args)
+
+
+def _execute_one(args: argparse.Namespace) -> int:
     from sim.calibration import Objective, fit, fitted_toml, load_targets, write_fitted
     from sim.errors import ScenarioError
     from sim.library import find_scenario
