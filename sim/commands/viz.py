@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import warnings
 from pathlib import Path
 
 from sim.errors import ScenarioError
@@ -62,12 +63,24 @@ def app_environment(args: argparse.Namespace) -> dict[str, str]:
     return {"SIM_VIZ_SCENARIO": start, "SIM_VIZ_SCENARIOS_DIR": str(folder), "SIM_VIZ_LANG": args.lang}
 
 
+def quiet_solara_cookie_warning() -> None:
+    """Hide Solara's warning that a plain-http page gets a ``samesite=lax`` session cookie.
+
+    The app is served over http on this machine or a classroom network and is never embedded in
+    an iframe, so the fallback Solara warns about is what we want; only that one message is hidden.
+    """
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning,
+                            module="solara.server.starlette")
+
+
 def execute(args: argparse.Namespace) -> int:
     """Serve the app until interrupted."""
     os.environ.update(app_environment(args))
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")  # no English footer in a Chinese page
     from solara.__main__ import run
 
+    quiet_solara_cookie_warning()
     print(f"Classroom app on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
     run.main(["sim.viz.app", "--host", args.host, "--port", str(args.port), "--production", "--no-open",
               "--no-check-version"], standalone_mode=False)

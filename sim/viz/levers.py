@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+from sim.errors import ScenarioError
 from sim.loading import load_scenario
 from sim.run import resolve
 from sim.scenario import BUDGET_LINES, MatchingScope, Scenario
@@ -145,3 +147,40 @@ def list_scenarios(scenarios_dir: Path) -> list[str]:
         if relative.parts[0] not in EXCLUDED_SCENARIO_DIRS:
             files.append(relative.as_posix())
     return files
+
+
+def split_percents(values: Mapping[str, LeverValue]) -> dict[str, int]:
+    """The five budget shares as whole percentages that sum to exactly 100 (largest remainders)."""
+    exact = {name: float(values[name]) * 100.0 for name in SPLIT_LEVERS}
+    total = sum(exact.values())
+    if total > 0:
+        exact = {name: share * 100.0 / total for name, share in exact.items()}
+    whole = {name: int(share) for name, share in exact.items()}
+    by_remainder = sorted(SPLIT_LEVERS, key=lambda name: whole[name] - exact[name])
+    for name in by_remainder[: 100 - sum(whole.values())]:
+        whole[name] += 1
+    return whole
+
+
+def moved_levers(file_values: Mapping[str, LeverValue], values: Mapping[str, LeverValue]) -> list[str]:
+    """Names of the levers whose value differs from the file's (budget shares count as one lever per share)."""
+    return [lever.name for lever in LEVERS if values[lever.name] != file_values[lever.name]]
+
+
+@lru_cache(maxsize=256)
+def _scenario_names(path: Path, modified_ns: int) -> tuple[str, str] | None:
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError:
+        return None
+    return scenario.name, scenario.name_zh or scenario.name
+
+
+def scenario_title(scenarios_dir: Path, scenario_file: str, lang: str) -> str | None:
+    """The scenario's ``name`` (``name_zh`` in Chinese), or None when the file cannot be loaded."""
+    path = scenarios_dir / scenario_file
+    try:
+        names = _scenario_names(path, path.stat().st_mtime_ns)
+    except OSError:
+        return None
+    return None if names is None else names[1 if lang == "zh" else 0]
