@@ -157,7 +157,8 @@ def Page() -> reacton.core.Element:
     budget_yuan = solara.use_memo(lambda: load_scenario(settings.value.path).budget.total_yuan,
                                   dependencies=[settings.value.path])
     solara.Title(t("title", lang.value))
-    solara.AppBarTitle(t("title", lang.value))
+    with solara.AppBarTitle():
+        solara.Text(t("title", lang.value))
     with solara.Column(style={"padding": "8px"}) as main:
         with solara.Sidebar():
             with solara.Card(t("language", lang.value), margin=0):

@@ -16,7 +16,8 @@ from sim.viz.charts import Line, line_chart_svg
 from sim.viz.display import DISPLAY_COLOURS, DISPLAY_KEYS, LEGEND_ORDER, Display
 from sim.viz.levers import LEVERS
 from sim.viz.mapview import BORDER_COLOUR, MARKERS, MapCanvas, map_layout, map_providers, map_states
-from sim.viz.model import GROUPS, MIN_CLOSED, ClassroomModel, closed_in_window, not_yet_served, rolling_coverage
+from sim.viz.model import (GROUPS, MIN_CLOSED, WINDOW_DAYS, ClassroomModel, closed_in_window, coverage_so_far, not_yet_served,
+                           rolling_coverage)
 from sim.viz.session import Session
 from sim.viz.strings import kpi_label, t
 
@@ -38,7 +39,7 @@ def card_html(title: str, entries: Sequence[str], body: str = "", notes: Sequenc
     """A card's content in HTML: the title, a legend, the body (an SVG chart) and notes."""
     notes_html = "".join(f'<div style="color:#555;font-size:0.85em">{html.escape(n)}</div>' for n in notes if n)
     return (f'<div style="font-weight:600;font-size:1.02em">{html.escape(title)}</div>'
-            f'<div style="font-size:0.9em">{"".join(entries)}</div>{body}{notes_html}')
+            f'<div style="font-size:0.9em">{" ".join(entries)}</div>{body}{notes_html}')
 
 
 def lever_changes(session: Session, lang: str) -> str:
@@ -83,7 +84,12 @@ def coverage_lines(model: ClassroomModel, lang: str) -> tuple[list[Line], list[s
         entries.append(swatch(GROUP_COLOURS[group], t(f"series_{group}", lang), "━"))
         if closed_in_window(model, group) < MIN_CLOSED:
             sparse.append(t(f"series_{group}", lang))
-    note = t("chart_too_few", lang, n=MIN_CLOSED, groups="、".join(sparse) if lang == "zh" else ", ".join(sparse)) if sparse else ""
+    if model.day < WINDOW_DAYS:
+        note = t("chart_first_month", lang)
+    elif sparse:
+        note = t("chart_too_few", lang, n=MIN_CLOSED, groups=("、" if lang == "zh" else ", ").join(sparse))
+    else:
+        note = ""
     return lines, entries, note
 
 
@@ -125,21 +131,27 @@ def Charts(model: ClassroomModel, tick: solara.Reactive[int], lang: str) -> reac
     return solara.HTML(tag="div", unsafe_innerHTML=body)
 
 
-def latest(values: Sequence[float | None]) -> float | None:
-    return values[-1] if values else None
-
-
 def difference_rows(left: ClassroomModel, right: ClassroomModel, lang: str) -> list[tuple[str, str, str, str]]:
-    """(what, left, right, right minus left) for coverage, hardship coverage and needs not yet served."""
+    """(what, left, right, right minus left): coverage, hardship coverage, needs not yet served, needs arisen.
+
+    Needs arisen are equal on both sides (common random numbers): the row shows the class that
+    both sides faced the same needs.
+    """
     rows = []
-    for key, group in (("coverage_30", "all"), ("hardship_30", "hardship")):
-        a, b = latest(rolling_coverage(left, group)), latest(rolling_coverage(right, group))
+    for key, group in (("coverage_so_far", "all"), ("hardship_so_far", "hardship")):
+        a, b = coverage_so_far(left, group), coverage_so_far(right, group)
         show = [f"{v * 100:.0f}%" if v is not None else t("too_few", lang) for v in (a, b)]
         diff = f"{(b - a) * 100:+.0f} {t('points_unit', lang)}" if a is not None and b is not None else "–"
         rows.append((t(key, lang), *show, diff))
-    a, b = not_yet_served(left), not_yet_served(right)
-    rows.append((t("not_served", lang), str(a), str(b), f"{b - a:+d} {t('needs_unit', lang)}"))
+    for key, count in (("not_served", not_yet_served), ("needs_arisen", needs_arisen)):
+        a, b = count(left), count(right)
+        rows.append((t(key, lang), str(a), str(b), f"{b - a:+d} {t('needs_unit', lang)}"))
     return rows
+
+
+def needs_arisen(model: ClassroomModel) -> int:
+    """Needs arisen since day 1."""
+    return int(model.needs.size)
 
 
 def difference_html(left: ClassroomModel, right: ClassroomModel, lang: str) -> str:
@@ -147,7 +159,7 @@ def difference_html(left: ClassroomModel, right: ClassroomModel, lang: str) -> s
     head = "".join(f'<th style="padding:2px 10px;text-align:right">{html.escape(h)}</th>'
                    for h in (t("left_title", lang), t("right_title", lang), t("difference", lang)))
     body = "".join(
-        f'<tr><td style="padding:2px 10px">{html.escape(what)}</td><td style="padding:2px 10px;text-align:right">{a}</td>'
+        f'<tr class="sim-row"><td style="padding:2px 10px">{html.escape(what)}</td><td style="padding:2px 10px;text-align:right">{a}</td>'
         f'<td style="padding:2px 10px;text-align:right">{b}</td><td style="padding:2px 10px;text-align:right;'
         f'font-weight:700">{html.escape(d)}</td></tr>' for what, a, b, d in difference_rows(left, right, lang))
     return f'<table class="sim-difference" style="border-collapse:collapse;font-size:1.05em"><tr><th></th>{head}</tr>{body}</table>'

@@ -14,7 +14,7 @@ from sim.viz.levers import Settings, build_scenario
 
 GROUPS = ("all", *GROUP_FLAGS)
 WINDOW_DAYS = 30
-MIN_CLOSED = 20  # fewer closures than this in the window: no coverage figure for that group [choice]
+MIN_CLOSED = 10  # fewer closures than this: no coverage figure for that group (a share of <10 jumps by >10 points) [choice]
 
 
 class ClassroomModel(FiveSocietyModel):
@@ -45,15 +45,17 @@ class ClassroomModel(FiveSocietyModel):
 
 def rolling_coverage(model: ClassroomModel, group: str = "all", window_days: int = WINDOW_DAYS,
                      min_closed: int = MIN_CLOSED) -> list[float | None]:
-    """Met share of needs closed in the last ``window_days`` days, day 1..today; None when too few closed.
+    """Met share of needs closed in the last ``window_days`` days, for day 1..today.
 
-    Before day ``window_days`` the window is the days so far.
+    None before the window is full (day < ``window_days``) and when fewer than ``min_closed`` closed.
     """
     rows = model.closures[: model.day + 1, GROUPS.index(group)]
-    start = np.maximum(np.arange(1, model.day + 1) - window_days, 0)
+    days = np.arange(1, model.day + 1)
+    start = np.maximum(days - window_days, 0)
     met = rows[1:, 0] - rows[start, 0]
     closed = rows[1:, 1] - rows[start, 1]
-    return [float(m / c) if c >= min_closed else None for m, c in zip(met.tolist(), closed.tolist())]
+    return [float(m / c) if c >= min_closed and day >= window_days else None
+            for day, m, c in zip(days.tolist(), met.tolist(), closed.tolist())]
 
 
 def closed_in_window(model: ClassroomModel, group: str = "all", window_days: int = WINDOW_DAYS) -> int:
@@ -63,10 +65,10 @@ def closed_in_window(model: ClassroomModel, group: str = "all", window_days: int
     return int(rows[day] - rows[max(0, day - window_days)])
 
 
-def coverage_so_far(model: ClassroomModel, group: str = "all") -> float | None:
-    """Met share of needs closed since day 1 (None before any closed)."""
+def coverage_so_far(model: ClassroomModel, group: str = "all", min_closed: int = MIN_CLOSED) -> float | None:
+    """Met share of needs closed since day 1 (the run's KPI so far); None while fewer than ``min_closed`` closed."""
     met, closed = model.closures[model.day, GROUPS.index(group)].tolist()
-    return met / closed if closed else None
+    return met / closed if closed >= min_closed else None
 
 
 def not_yet_served(model: ClassroomModel) -> int:
