@@ -1,6 +1,6 @@
 """``python -m sim viz [SCENARIO] [--host H] [--port N] [--lang en|zh]``: the classroom app in a browser.
 
-Only this command imports the visualization stack (Solara, Mesa's SolaraViz); ``--help`` stays fast.
+Only this command imports the visualization stack (Solara); ``--help`` stays fast.
 """
 
 from __future__ import annotations

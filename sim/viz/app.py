@@ -156,10 +156,10 @@ def Page() -> reacton.core.Element:
     choices = solara.use_memo(lambda: scenario_choices(config), dependencies=[])
     budget_yuan = solara.use_memo(lambda: load_scenario(settings.value.path).budget.total_yuan,
                                   dependencies=[settings.value.path])
-    solara.Title(t("title", lang.value))
-    with solara.AppBarTitle():
-        solara.Text(t("title", lang.value))
     with solara.Column(style={"padding": "8px"}) as main:
+        solara.Title(t("title", lang.value))
+        with solara.AppBarTitle():
+            solara.Text(t("title", lang.value))
         with solara.Sidebar():
             with solara.Card(t("language", lang.value), margin=0):
                 LanguageSwitch(lang)

@@ -81,7 +81,7 @@ def line_chart_svg(lines: Sequence[Line], days: int, lang: str, percent: bool = 
                      f'<text x="{x:.1f}" y="{HEIGHT_PX - 6}" text-anchor="middle" fill="#444">{day}</text>')
     parts.append(f'<rect x="{LEFT_PX}" y="{TOP_PX}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#999"/>')
     for line in lines:
-        dash = ' stroke-dasharray="5,3"' if line.dashed else ""
+        dash = ' stroke-dasharray="5,3" stroke-opacity="0.75"' if line.dashed else ""
         for path in _paths(line.values, x_of, y_of):
             parts.append(f'<path d="{path}" fill="none" stroke="{line.colour}" stroke-width="1.8"{dash}/>')
     parts.append("</svg>")

@@ -19,7 +19,7 @@ from sim.viz.mapview import BORDER_COLOUR, MARKERS, MapCanvas, map_layout, map_p
 from sim.viz.model import (GROUPS, MIN_CLOSED, WINDOW_DAYS, ClassroomModel, closed_in_window, coverage_so_far, not_yet_served,
                            rolling_coverage)
 from sim.viz.session import Session
-from sim.viz.strings import kpi_label, t
+from sim.viz.strings import colon, kpi_label, t
 
 GROUP_COLOURS = dict(zip(GROUPS, ("#111111", "#e66101", "#5e3c99", "#1b9e77", "#d7191c")))
 OPEN_SERIES = (("needs_unreported", "series_hidden", DISPLAY_COLOURS[Display.HIDDEN]),
@@ -48,14 +48,15 @@ def lever_changes(session: Session, lang: str) -> str:
 
     settings = session.main.settings
     levers = {lever.name: lever for lever in LEVERS}
-    return "; ".join(f"{t(name, lang)}: {lever_value_text(levers[name], settings.values[name], settings, lang, session.file_budget_yuan)}"
+    separator = "；" if lang == "zh" else "; "
+    return separator.join(f"{t(name, lang)}{colon(lang)}{lever_value_text(levers[name], settings.values[name], settings, lang, session.file_budget_yuan)}"
                      for name in session.moved)
 
 
 def running_note(session: Session, scenario_name: str, lang: str) -> str:
     """One line: the scenario and the levers moved away from the file."""
-    moved = f"{t('changed', lang)}: {lever_changes(session, lang)}" if session.moved else t("nothing_changed", lang)
-    return f"{t('running', lang)}: {scenario_name} · {moved}"
+    moved = f"{t('changed', lang)}{colon(lang)}{lever_changes(session, lang)}" if session.moved else t("nothing_changed", lang)
+    return f"{t('running', lang)}{colon(lang)}{scenario_name} · {moved}"
 
 
 @solara.component
@@ -173,7 +174,7 @@ def compare_cards(left: ClassroomModel, right: ClassroomModel, lang: str) -> lis
         colour = GROUP_COLOURS[group]
         lines += [Line(colour, rolling_coverage(left, group), dashed=True), Line(colour, rolling_coverage(right, group))]
         entries.append(swatch(colour, t(f"series_{group}", lang), "━"))
-    waiting = [Line("#f28e2b", [a + b for a, b in zip(series(m, "needs_waiting"), series(m, "needs_unreported"))],
+    waiting = [Line("#f28e2b" if m is right else "#7f7f7f", [a + b for a, b in zip(series(m, "needs_waiting"), series(m, "needs_unreported"))],
                     dashed=m is left) for m in (left, right)]
     return [card_html(t("chart_compare_coverage", lang), entries, line_chart_svg(lines, days, lang, percent=True),
                       [t("chart_coverage_note", lang)]),

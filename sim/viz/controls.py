@@ -10,9 +10,9 @@ import solara
 
 from sim.errors import ScenarioError
 from sim.viz.levers import LEVER_GROUPS, LEVERS, SPLIT_LEVERS, Lever, LeverValue, Settings, scenario_title, settings_for, split_percents
-from sim.viz.strings import t
+from sim.viz.strings import colon, t
 
-SPLIT_COLOURS = dict(zip(SPLIT_LEVERS, ("#2b83ba", "#abdda4", "#fdae61", "#d7191c", "#7b3294")))
+SPLIT_COLOURS = dict(zip(SPLIT_LEVERS, ("#2b83ba", "#1a9641", "#e08214", "#d7191c", "#7b3294")))
 
 
 def lever_value_text(lever: Lever, value: LeverValue, settings: Settings, lang: str, base_budget_yuan: float) -> str:
@@ -42,7 +42,7 @@ def scenario_items(scenarios_dir, files: Sequence[str], lang: str) -> list[dict[
 def LanguageSwitch(lang: solara.Reactive[str]) -> reacton.core.Element:
     """English / 中文 toggle (each language named in itself)."""
     with solara.ToggleButtonsSingle(value=lang, dense=True) as main:
-        solara.Button("English", value="en", text=True)
+        solara.Button("English", value="en", text=True, style={"text-transform": "none"})
         solara.Button("中文", value="zh", text=True)
     return main
 
@@ -60,12 +60,12 @@ def LeverInput(lever: Lever, settings: solara.Reactive[Settings], lang: str, bas
     text = lever_value_text(lever, value, settings.value, lang, base_budget_yuan)
     with solara.Column(gap="0px", classes=["sim-lever"], style={"margin-bottom": "6px"}) as main:
         if lever.kind == "switch":
-            solara.Switch(label=f"{t(lever.name, lang)}: {text}", value=bool(value), on_value=on_value,
+            solara.Switch(label=f"{t(lever.name, lang)}{colon(lang)}{text}", value=bool(value), on_value=on_value,
                           style={"margin-top": "0px"})
             return main
         colour = SPLIT_COLOURS.get(lever.name, "#333")
         solara.HTML(tag="div", unsafe_innerHTML=(f'<span style="color:{colour}">■</span> ' if lever.name in SPLIT_LEVERS else "")
-                    + f'{html.escape(t(lever.name, lang))}: <b>{html.escape(text)}</b>', style={"font-size": "0.9em"})
+                    + f'{html.escape(t(lever.name, lang) + colon(lang))}<b>{html.escape(text)}</b>', style={"font-size": "0.9em"})
         if lever.name in SPLIT_LEVERS:
             solara.SliderInt("", value=split_percents(settings.value.values)[lever.name], min=0, max=100, step=1,
                              on_value=on_value, thumb_label=False)

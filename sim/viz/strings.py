@@ -96,8 +96,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart_money": ("Money, cumulative (yuan)", "资金累计（元）"),
     "chart_compare_coverage": ("Coverage, last 30 days: left (dashed) and right (solid)",
                                "近 30 天覆盖率：左（虚线）与右（实线）"),
-    "chart_compare_waiting": ("Needs not yet served: left (dashed) and right (solid)",
-                              "尚未得到服务的需求：左（虚线）与右（实线）"),
+    "chart_compare_waiting": ("Needs not yet served: left (grey, dashed) and right (orange)",
+                              "尚未得到服务的需求：左（灰色虚线）与右（橙色实线）"),
     "x_days": ("x: day of the run", "横轴：运行天数"),
     "series_all": ("All residents", "全体居民"),
     "series_elderly": ("Elderly", "老年人"),
@@ -108,6 +108,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "series_waiting": ("Waiting", "等待服务"),
     "series_in_service": ("Being served", "正在服务"),
 }
+
+
+def colon(lang: str) -> str:
+    """": " in English, "：" in Chinese."""
+    return "：" if lang == "zh" else ": "
 
 
 def t(key: str, lang: str = "en", **fields: object) -> str:
