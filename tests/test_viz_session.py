@@ -90,3 +90,12 @@ def test_slow_steps_call_the_busy_indicator(baseline, monkeypatch: pytest.Monkey
                                                         (10, 0.25, 3), (30, 5.0, MAX_DAYS_PER_FRAME)])
 def test_play_steps_several_days_per_redraw_only_when_drawing_is_slow(speed: int, frame_s: float, days: int) -> None:
     assert days_per_frame(speed, frame_s) == days
+
+
+def test_lesson_tables_compare_the_same_needs() -> None:
+    from sim.viz.lessons import lesson_table
+
+    rows = lesson_table("baseline.toml", {"representatives": True}, day=40, lang="en")
+    assert [row[0].split(" (")[0] for row in rows] == ["Coverage since day 1", "Hardship households' coverage since day 1",
+                                                       "Needs not yet served", "Needs arisen since day 1"]
+    assert rows[3][1] == rows[3][2] and rows[3][3] == "+0 needs"
