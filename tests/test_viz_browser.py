@@ -157,7 +157,7 @@ def test_chinese_mode_has_no_english_word_and_screenshots_per_language(browser, 
 def test_side_by_side_steps_both_models_with_the_same_needs(browser, server) -> None:  # noqa: ANN001
     page = open_app(browser, server)
     page.get_by_role("button", name="中文").click()
-    page.get_by_text("线上报需求（线上报、线下办）: 关").click()
+    page.get_by_text("线上报需求（线上报、线下办）：关").click()
     page.get_by_text("并排对比").click()
     page.get_by_role("button", name="重置").click()
     page.get_by_text("您的调整").first.wait_for()
@@ -196,3 +196,21 @@ def test_two_browser_sessions_stay_apart(browser, server) -> None:  # noqa: ANN0
 def test_start_up_prints_no_warning(server) -> None:  # noqa: ANN001
     log = server[1].read_text()
     assert "Warning" not in log, log
+
+
+def test_controls_work_while_playing(browser, server) -> None:  # noqa: ANN001
+    page = open_app(browser, server)
+    page.get_by_role("button", name="Play").click()
+    for _ in range(3):
+        page.get_by_role("button", name="中文").click()
+        page.get_by_text("居民与五社").wait_for()
+        page.get_by_text("志愿者积分：关").click()
+        page.get_by_text("志愿者积分：开").wait_for()
+        page.get_by_text("志愿者积分：开").click()
+        page.get_by_role("button", name="English").click()
+        page.get_by_text("Residents and the five societies").wait_for()
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for()
+    assert day_shown(page) > 0
+    assert "Traceback" not in server[1].read_text()
+    page.context.close()

@@ -8,8 +8,18 @@ import pytest
 
 from sim.loading import load_scenario
 from sim.scenario import MatchingScope
-from sim.viz.levers import (SPLIT_LEVERS, build_scenario, lever_overrides, list_scenarios, moved_levers, read_levers,
-                            rescale_split, scenario_title, settings_for, split_percents)
+from sim.viz.levers import (
+    SPLIT_LEVERS,
+    build_scenario,
+    lever_overrides,
+    list_scenarios,
+    moved_levers,
+    read_levers,
+    rescale_split,
+    scenario_title,
+    settings_for,
+    split_percents,
+)
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 

@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from sim.viz.levers import settings_for
-from sim.viz.model import GROUPS, ClassroomModel, closed_in_window, coverage_so_far, rolling_coverage
+from sim.viz.model import (
+    GROUPS,
+    ClassroomModel,
+    closed_in_window,
+    coverage_so_far,
+    rolling_coverage,
+)
 from sim.viz.session import MAX_DAYS_PER_FRAME, build_session, days_per_frame
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -99,3 +105,15 @@ def test_lesson_tables_compare_the_same_needs() -> None:
     assert [row[0].split(" (")[0] for row in rows] == ["Coverage since day 1", "Hardship households' coverage since day 1",
                                                        "Needs not yet served", "Needs arisen since day 1"]
     assert rows[3][1] == rows[3][2] and rows[3][3] == "+0 needs"
+
+
+def test_views_are_copies_taken_between_steps(baseline) -> None:  # noqa: ANN001
+    session = build_session(baseline, side_by_side=True)
+    first = session.views
+    for _ in range(5):
+        session.step()
+    assert [view.day for view in first] == [0, 0]
+    for view in session.views:
+        assert view.day == 5 and len(view.series["coverage"]) == 5 and view.closures.shape[0] == 6
+        assert len(view.states) == session.main.population.size
+    assert session.views[0].needs_arisen == session.views[1].needs_arisen == session.main.needs.size

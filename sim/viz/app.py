@@ -85,7 +85,7 @@ def step_once(session: solara.Reactive[Session], tick: solara.Reactive[int], bus
 @solara.component
 def DayCounter(session: Session, tick: solara.Reactive[int], lang: str) -> reacton.core.Element:
     """"Day N of M": redrawn every day, alone."""
-    tick.value  # subscribe: a new day redraws this
+    _ = tick.value  # subscribe: a new day redraws this
     text = t("day_of", lang, day=f'<b class="sim-day">{session.day}</b>', days=session.main.scenario.days)
     if not session.running:
         text += f'<div style="font-size:0.8em;color:#b00">{t("finished", lang)}</div>'
@@ -170,6 +170,6 @@ def Page() -> reacton.core.Element:
             SideBySide(session.value, tick, lang.value)
         else:
             with solara.Columns([1, 1]):
-                MapCard(session.value.main, tick, lang.value)
-                Charts(session.value.main, tick, lang.value)
+                MapCard(session.value, 0, tick, lang.value)
+                Charts(session.value, tick, lang.value)
     return main

@@ -66,8 +66,8 @@ def line_chart_svg(lines: Sequence[Line], days: int, lang: str, percent: bool = 
     def y_of(value: float) -> float:
         return TOP_PX + plot_h * (1.0 - min(max(value / top, 0.0), 1.0))
 
-    parts = [f'<svg viewBox="0 0 {WIDTH_PX} {HEIGHT_PX}" width="100%" style="max-width:{WIDTH_PX * 1.4}px;'
-             'font:11px sans-serif" xmlns="http://www.w3.org/2000/svg">']
+    parts = [(f'<svg viewBox="0 0 {WIDTH_PX} {HEIGHT_PX}" width="100%" style="max-width:{WIDTH_PX * 1.4}px;'
+              'font:11px sans-serif" xmlns="http://www.w3.org/2000/svg">')]
     for k in range(5):
         value = top * k / 4
         y = y_of(value)

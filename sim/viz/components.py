@@ -15,9 +15,17 @@ import solara
 from sim.viz.charts import Line, line_chart_svg
 from sim.viz.display import DISPLAY_COLOURS, DISPLAY_KEYS, LEGEND_ORDER, Display
 from sim.viz.levers import LEVERS
-from sim.viz.mapview import BORDER_COLOUR, MARKERS, MapCanvas, map_layout, map_providers, map_states
-from sim.viz.model import (GROUPS, MIN_CLOSED, WINDOW_DAYS, ClassroomModel, closed_in_window, coverage_so_far, not_yet_served,
-                           rolling_coverage)
+from sim.viz.mapview import BORDER_COLOUR, MARKERS, MapCanvas
+from sim.viz.model import (
+    GROUPS,
+    MIN_CLOSED,
+    WINDOW_DAYS,
+    ModelView,
+    closed_in_window,
+    coverage_so_far,
+    not_yet_served,
+    rolling_coverage,
+)
 from sim.viz.session import Session
 from sim.viz.strings import colon, kpi_label, t
 
@@ -60,24 +68,22 @@ def running_note(session: Session, scenario_name: str, lang: str) -> str:
 
 
 @solara.component
-def MapCard(model: ClassroomModel, tick: solara.Reactive[int], lang: str, title: str = "") -> reacton.core.Element:
-    """The district map (canvas) with a legend counting residents in each state."""
-    tick.value  # subscribe: a new day redraws this
-    day = model.day
-    layout = solara.use_memo(lambda: map_layout(model), dependencies=[model])
-    states = solara.use_memo(lambda: map_states(model), dependencies=[model, day])
-    providers = solara.use_memo(lambda: map_providers(model), dependencies=[model, day])
+def MapCard(session: Session, index: int, tick: solara.Reactive[int], lang: str, title: str = "") -> reacton.core.Element:
+    """The district map (canvas) of model ``index`` with a legend counting residents in each state."""
+    _ = tick.value  # subscribe: a new day redraws this
+    view = session.views[index]
+    states = view.states
     counts = [states.count(str(int(d))) for d in Display]
     entries = [swatch(DISPLAY_COLOURS[d], t(DISPLAY_KEYS[d], lang), count=counts[d]) for d in LEGEND_ORDER]
     entries += [swatch(colour, t(key, lang), symbol) for key, (_, colour, symbol) in MARKERS.items()]
     entries.append(swatch(BORDER_COLOUR, t("marker_border", lang), "□"))
     with solara.Card(margin=0) as main:
         solara.HTML(tag="div", unsafe_innerHTML=card_html(title or t("map", lang), entries))
-        MapCanvas(geometry=layout, states=states, providers=providers)
+        MapCanvas(geometry=session.layouts[index], states=states, providers=view.providers)
     return main
 
 
-def coverage_lines(model: ClassroomModel, lang: str) -> tuple[list[Line], list[str], str]:
+def coverage_lines(model: ModelView, lang: str) -> tuple[list[Line], list[str], str]:
     """Rolling coverage of every group, their legend entries and a note naming groups with too few closures."""
     lines, entries, sparse = [], [], []
     for group in GROUPS:
@@ -94,14 +100,14 @@ def coverage_lines(model: ClassroomModel, lang: str) -> tuple[list[Line], list[s
     return lines, entries, note
 
 
-def series(model: ClassroomModel, key: str) -> list[float]:
-    """A daily series of the model so far."""
-    return [float(v) for v in model.datacollector.model_vars.get(key, [])]
+def series(view: ModelView, key: str) -> list[float]:
+    """A daily series so far."""
+    return view.series.get(key, [])
 
 
-def chart_cards(model: ClassroomModel, lang: str) -> list[str]:
+def chart_cards(model: ModelView, lang: str) -> list[str]:
     """The four charts of one model, as card HTML."""
-    days = model.scenario.days
+    days = model.days
     lines, entries, note = coverage_lines(model, lang)
     cards = [card_html(t("chart_coverage", lang), entries, line_chart_svg(lines, days, lang, percent=True),
                        [note, t("chart_coverage_note", lang)])]
@@ -124,15 +130,15 @@ def cards_html(cards: Sequence[str]) -> str:
 
 
 @solara.component
-def Charts(model: ClassroomModel, tick: solara.Reactive[int], lang: str) -> reacton.core.Element:
-    """The live charts of one model."""
-    tick.value  # subscribe: a new day redraws this
-    day = model.day
-    body = solara.use_memo(lambda: cards_html(chart_cards(model, lang)), dependencies=[model, day, lang])
+def Charts(session: Session, tick: solara.Reactive[int], lang: str) -> reacton.core.Element:
+    """The live charts of the session's main model."""
+    _ = tick.value  # subscribe: a new day redraws this
+    view = session.views[-1]
+    body = solara.use_memo(lambda: cards_html(chart_cards(view, lang)), dependencies=[view, lang])
     return solara.HTML(tag="div", unsafe_innerHTML=body)
 
 
-def difference_rows(left: ClassroomModel, right: ClassroomModel, lang: str) -> list[tuple[str, str, str, str]]:
+def difference_rows(left: ModelView, right: ModelView, lang: str) -> list[tuple[str, str, str, str]]:
     """(what, left, right, right minus left): coverage, hardship coverage, needs not yet served, needs arisen.
 
     Needs arisen are equal on both sides (common random numbers): the row shows the class that
@@ -150,12 +156,12 @@ def difference_rows(left: ClassroomModel, right: ClassroomModel, lang: str) -> l
     return rows
 
 
-def needs_arisen(model: ClassroomModel) -> int:
+def needs_arisen(view: ModelView) -> int:
     """Needs arisen since day 1."""
-    return int(model.needs.size)
+    return view.needs_arisen
 
 
-def difference_html(left: ClassroomModel, right: ClassroomModel, lang: str) -> str:
+def difference_html(left: ModelView, right: ModelView, lang: str) -> str:
     """The live difference table between the two sides."""
     head = "".join(f'<th style="padding:2px 10px;text-align:right">{html.escape(h)}</th>'
                    for h in (t("left_title", lang), t("right_title", lang), t("difference", lang)))
@@ -166,9 +172,9 @@ def difference_html(left: ClassroomModel, right: ClassroomModel, lang: str) -> s
     return f'<table class="sim-difference" style="border-collapse:collapse;font-size:1.05em"><tr><th></th>{head}</tr>{body}</table>'
 
 
-def compare_cards(left: ClassroomModel, right: ClassroomModel, lang: str) -> list[str]:
+def compare_cards(left: ModelView, right: ModelView, lang: str) -> list[str]:
     """Charts of both sides: coverage and hardship coverage, and needs not yet served."""
-    days = right.scenario.days
+    days = right.days
     lines, entries = [], []
     for group in ("all", "hardship"):
         colour = GROUP_COLOURS[group]
@@ -184,18 +190,18 @@ def compare_cards(left: ClassroomModel, right: ClassroomModel, lang: str) -> lis
 @solara.component
 def Difference(session: Session, tick: solara.Reactive[int], lang: str) -> reacton.core.Element:
     """The live difference table (one widget)."""
-    tick.value  # subscribe: a new day redraws this
-    left, right = session.models
-    table = solara.use_memo(lambda: difference_html(left, right, lang), dependencies=[session, right.day, lang])
+    _ = tick.value  # subscribe: a new day redraws this
+    left, right = session.views
+    table = solara.use_memo(lambda: difference_html(left, right, lang), dependencies=[right, lang])
     return solara.HTML(tag="div", unsafe_innerHTML=table)
 
 
 @solara.component
 def CompareCharts(session: Session, tick: solara.Reactive[int], lang: str) -> reacton.core.Element:
     """Charts of both sides (one widget)."""
-    tick.value  # subscribe: a new day redraws this
-    left, right = session.models
-    body = solara.use_memo(lambda: cards_html(compare_cards(left, right, lang)), dependencies=[session, right.day, lang])
+    _ = tick.value  # subscribe: a new day redraws this
+    left, right = session.views
+    body = solara.use_memo(lambda: cards_html(compare_cards(left, right, lang)), dependencies=[right, lang])
     return solara.HTML(tag="div", unsafe_innerHTML=body, style={"display": "grid", "grid-template-columns": "1fr 1fr",
                                                                "gap": "10px"})
 
@@ -209,7 +215,7 @@ def SideBySide(session: Session, tick: solara.Reactive[int], lang: str) -> react
                 solara.Warning(t("same_levers", lang), dense=True)
             Difference(session, tick, lang)
         with solara.Columns([1, 1]):
-            MapCard(session.models[0], tick, lang, t("left_title", lang))
-            MapCard(session.models[1], tick, lang, t("right_title", lang))
+            MapCard(session, 0, tick, lang, t("left_title", lang))
+            MapCard(session, 1, tick, lang, t("right_title", lang))
         CompareCharts(session, tick, lang)
     return main

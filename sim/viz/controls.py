@@ -9,7 +9,17 @@ import reacton.core
 import solara
 
 from sim.errors import ScenarioError
-from sim.viz.levers import LEVER_GROUPS, LEVERS, SPLIT_LEVERS, Lever, LeverValue, Settings, scenario_title, settings_for, split_percents
+from sim.viz.levers import (
+    LEVER_GROUPS,
+    LEVERS,
+    SPLIT_LEVERS,
+    Lever,
+    LeverValue,
+    Settings,
+    scenario_title,
+    settings_for,
+    split_percents,
+)
 from sim.viz.strings import colon, t
 
 SPLIT_COLOURS = dict(zip(SPLIT_LEVERS, ("#2b83ba", "#1a9641", "#e08214", "#d7191c", "#7b3294")))

@@ -39,7 +39,7 @@ def lesson_table(scenario_file: str, moves: dict[str, LeverValue], day: int, lan
     session = build_session(settings, side_by_side=True)
     while session.day < day and session.running:
         session.step()
-    return difference_rows(*session.models, lang)
+    return difference_rows(*session.views, lang)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,6 @@ provider markers.
 from __future__ import annotations
 
 import json
-
 from typing import TYPE_CHECKING
 
 import numpy as np

@@ -6,6 +6,8 @@ charts show coverage over a rolling window without rescanning the need table.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from sim.lifecycle import GROUP_FLAGS
@@ -43,7 +45,30 @@ class ClassroomModel(FiveSocietyModel):
         return min(self.steps, self.scenario.days)
 
 
-def rolling_coverage(model: ClassroomModel, group: str = "all", window_days: int = WINDOW_DAYS,
+@dataclass(frozen=True)
+class ModelView:
+    """What the page shows of a model after a day, copied so that drawing never reads a model mid-step."""
+
+    day: int
+    days: int
+    closures: np.ndarray           # rows 0..day of ``ClassroomModel.closures``
+    series: dict[str, list[float]]  # the daily series, days 1..day
+    states: str                     # ``sim.viz.mapview.map_states``
+    providers: str                  # ``sim.viz.mapview.map_providers``
+    needs_arisen: int
+
+
+def snapshot(model: ClassroomModel) -> ModelView:
+    """The model as the page shows it now (call between steps)."""
+    from sim.viz.mapview import map_providers, map_states
+
+    day = model.day
+    series = {key: [float(v) for v in values[:day]] for key, values in model.datacollector.model_vars.items()}
+    return ModelView(day, model.scenario.days, model.closures[: day + 1].copy(), series, map_states(model),
+                     map_providers(model), int(model.needs.size))
+
+
+def rolling_coverage(model: ClassroomModel | ModelView, group: str = "all", window_days: int = WINDOW_DAYS,
                      min_closed: int = MIN_CLOSED) -> list[float | None]:
     """Met share of needs closed in the last ``window_days`` days, for day 1..today.
 
@@ -58,22 +83,22 @@ def rolling_coverage(model: ClassroomModel, group: str = "all", window_days: int
             for day, m, c in zip(days.tolist(), met.tolist(), closed.tolist())]
 
 
-def closed_in_window(model: ClassroomModel, group: str = "all", window_days: int = WINDOW_DAYS) -> int:
+def closed_in_window(model: ClassroomModel | ModelView, group: str = "all", window_days: int = WINDOW_DAYS) -> int:
     """Needs of ``group`` closed (met or unmet) in the last ``window_days`` days."""
     day = model.day
     rows = model.closures[:, GROUPS.index(group), 1]
     return int(rows[day] - rows[max(0, day - window_days)])
 
 
-def coverage_so_far(model: ClassroomModel, group: str = "all", min_closed: int = MIN_CLOSED) -> float | None:
+def coverage_so_far(model: ClassroomModel | ModelView, group: str = "all", min_closed: int = MIN_CLOSED) -> float | None:
     """Met share of needs closed since day 1 (the run's KPI so far); None while fewer than ``min_closed`` closed."""
     met, closed = model.closures[model.day, GROUPS.index(group)].tolist()
     return met / closed if closed >= min_closed else None
 
 
-def not_yet_served(model: ClassroomModel) -> int:
+def not_yet_served(view: ModelView) -> int:
     """Open needs nobody is serving today: hidden plus waiting."""
-    series = model.datacollector.model_vars
+    series = view.series
     if not series.get("needs_waiting"):
         return 0
     return int(series["needs_waiting"][-1] + series["needs_unreported"][-1])

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from sim.loading import load_scenario
 from sim.viz.levers import LeverValue, Settings, moved_levers, read_levers, settings_for
-from sim.viz.model import ClassroomModel
+from sim.viz.mapview import map_layout
+from sim.viz.model import ClassroomModel, ModelView, snapshot
 
 BUSY_AFTER_S = 0.5  # a step slower than this shows the busy indicator
 MAX_DAYS_PER_FRAME = 10
@@ -38,7 +39,13 @@ class Session:
     file_values: dict[str, LeverValue]
     file_budget_yuan: float
     last_step_s: float = 0.0
+    views: tuple[ModelView, ...] = ()
+    layouts: tuple[str, ...] = ()
     _executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=1), repr=False)
+
+    def __post_init__(self) -> None:
+        self.views = tuple(snapshot(model) for model in self.models)
+        self.layouts = tuple(map_layout(model) for model in self.models)
 
     @property
     def side_by_side(self) -> bool:
@@ -55,7 +62,8 @@ class Session:
 
     @property
     def day(self) -> int:
-        return self.main.day
+        """The day the page shows (the last finished step)."""
+        return self.views[-1].day
 
     @property
     def moved(self) -> list[str]:
@@ -69,6 +77,7 @@ class Session:
         started = time.perf_counter()
         for model in self.models:
             model.step()
+        self.views = tuple(snapshot(model) for model in self.models)  # one assignment: drawing sees all or nothing
         self.last_step_s = time.perf_counter() - started
 
     def step_watched(self, on_busy: callable) -> None:  # type: ignore[valid-type]
