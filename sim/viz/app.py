@@ -170,6 +170,8 @@ def Page() -> reacton.core.Element:
             SideBySide(session.value, tick, lang.value)
         else:
             with solara.Columns([1, 1]):
-                MapCard(session.value, 0, tick, lang.value)
-                Charts(session.value, tick, lang.value)
+                with solara.Column(gap="10px"):
+                    MapCard(session.value, 0, tick, lang.value)
+                    Charts(session.value, tick, lang.value, 2, 4)
+                Charts(session.value, tick, lang.value, 0, 2)
     return main

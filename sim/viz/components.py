@@ -105,20 +105,38 @@ def series(view: ModelView, key: str) -> list[float]:
     return view.series.get(key, [])
 
 
-def chart_cards(model: ModelView, lang: str) -> list[str]:
-    """The four charts of one model, as card HTML."""
-    days = model.days
-    lines, entries, note = coverage_lines(model, lang)
-    cards = [card_html(t("chart_coverage", lang), entries, line_chart_svg(lines, days, lang, percent=True),
-                       [note, t("chart_coverage_note", lang)])]
-    cards.append(card_html(t("chart_waiting", lang), [swatch(c, t(name, lang), "━") for _, name, c in OPEN_SERIES],
-                           line_chart_svg([Line(c, series(model, key)) for key, _, c in OPEN_SERIES], days, lang)))
-    cards.append(card_html(t("chart_volunteers", lang), [],
-                           line_chart_svg([Line("#1a9641", series(model, "volunteers_active"))], days, lang)))
-    cards.append(card_html(t("chart_money", lang), [swatch(c, kpi_label(key, lang), "━") for key, c in MONEY_SERIES],
-                           line_chart_svg([Line(c, series(model, key)) for key, c in MONEY_SERIES], days, lang),
-                           [t("x_days", lang)]))
-    return cards
+def coverage_card(view: ModelView, lang: str) -> str:
+    """Rolling coverage of every group."""
+    lines, entries, note = coverage_lines(view, lang)
+    return card_html(t("chart_coverage", lang), entries, line_chart_svg(lines, view.days, lang, percent=True),
+                     [note, t("chart_coverage_note", lang)])
+
+
+def open_needs_card(view: ModelView, lang: str) -> str:
+    """Hidden, waiting and served needs."""
+    return card_html(t("chart_waiting", lang), [swatch(c, t(name, lang), "━") for _, name, c in OPEN_SERIES],
+                     line_chart_svg([Line(c, series(view, key)) for key, _, c in OPEN_SERIES], view.days, lang))
+
+
+def volunteers_card(view: ModelView, lang: str) -> str:
+    """Active volunteers."""
+    return card_html(t("chart_volunteers", lang), [],
+                     line_chart_svg([Line("#1a9641", series(view, "volunteers_active"))], view.days, lang))
+
+
+def money_card(view: ModelView, lang: str) -> str:
+    """Government money spent, charity raised, community-fund balance."""
+    return card_html(t("chart_money", lang), [swatch(c, kpi_label(key, lang), "━") for key, c in MONEY_SERIES],
+                     line_chart_svg([Line(c, series(view, key)) for key, c in MONEY_SERIES], view.days, lang),
+                     [t("x_days", lang)])
+
+
+CHART_CARDS = (coverage_card, open_needs_card, volunteers_card, money_card)
+
+
+def chart_cards(view: ModelView, lang: str, first: int = 0, last: int = len(CHART_CARDS)) -> list[str]:
+    """Charts ``first``..``last - 1`` of one model, as card HTML."""
+    return [card(view, lang) for card in CHART_CARDS[first:last]]
 
 
 CARD_STYLE = "background:#fff;border-radius:4px;box-shadow:0 1px 3px rgba(0,0,0,.25);padding:10px 12px;margin-bottom:10px"
@@ -130,11 +148,11 @@ def cards_html(cards: Sequence[str]) -> str:
 
 
 @solara.component
-def Charts(session: Session, tick: solara.Reactive[int], lang: str) -> reacton.core.Element:
-    """The live charts of the session's main model."""
+def Charts(session: Session, tick: solara.Reactive[int], lang: str, first: int = 0, last: int = 4) -> reacton.core.Element:
+    """Charts ``first``..``last - 1`` of the session's main model (coverage, open needs, volunteers, money)."""
     _ = tick.value  # subscribe: a new day redraws this
     view = session.views[-1]
-    body = solara.use_memo(lambda: cards_html(chart_cards(view, lang)), dependencies=[view, lang])
+    body = solara.use_memo(lambda: cards_html(chart_cards(view, lang, first, last)), dependencies=[view, lang, first, last])
     return solara.HTML(tag="div", unsafe_innerHTML=body)
 
 

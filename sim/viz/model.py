@@ -45,9 +45,12 @@ class ClassroomModel(FiveSocietyModel):
         return min(self.steps, self.scenario.days)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ModelView:
-    """What the page shows of a model after a day, copied so that drawing never reads a model mid-step."""
+    """What the page shows of a model after a day, copied so that drawing never reads a model mid-step.
+
+    Compared by identity (a new day is a new view).
+    """
 
     day: int
     days: int
