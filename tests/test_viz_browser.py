@@ -161,10 +161,9 @@ def test_side_by_side_steps_both_models_with_the_same_needs(browser, server) -> 
     page.get_by_text("并排对比").click()
     page.get_by_role("button", name="重置").click()
     page.get_by_text("您的调整").first.wait_for()
-    for _ in range(3):
-        step(page, "单步")
+    step(page, "单步")
     page.get_by_role("button", name="播放").click()
-    page.wait_for_function("() => Number(document.querySelector('.sim-day').innerText) >= 60")
+    page.wait_for_function("() => Number(document.querySelector('.sim-day').innerText) >= 30")
     page.get_by_role("button", name="暂停").click()
     page.get_by_role("button", name="播放").wait_for()
     page.wait_for_timeout(500)
@@ -198,6 +197,7 @@ def test_start_up_prints_no_warning(server) -> None:  # noqa: ANN001
     assert "Warning" not in log, log
 
 
+@pytest.mark.slow
 def test_controls_work_while_playing(browser, server) -> None:  # noqa: ANN001
     page = open_app(browser, server)
     page.get_by_role("button", name="Play").click()
