@@ -117,3 +117,10 @@ def test_views_are_copies_taken_between_steps(baseline) -> None:  # noqa: ANN001
         assert view.day == 5 and len(view.series["coverage"]) == 5 and view.closures.shape[0] == 6
         assert len(view.states) == session.main.population.size
     assert session.views[0].needs_arisen == session.views[1].needs_arisen == session.main.needs.size
+
+
+def test_a_closed_session_ignores_a_late_step(baseline) -> None:  # noqa: ANN001
+    session = build_session(baseline, side_by_side=False)
+    session.close()
+    session.step_watched(lambda busy: None)
+    assert session.day == 0

@@ -115,7 +115,9 @@ def RunBar(session: solara.Reactive[Session], settings: Settings, side: solara.R
 
     def reset() -> None:
         playing.set(False)
+        previous = session.value
         session.set(build_session(settings, side.value))
+        previous.close()
 
     current = session.value
     model = current.main

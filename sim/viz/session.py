@@ -11,6 +11,7 @@ import math
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sim.loading import load_scenario
@@ -80,9 +81,12 @@ class Session:
         self.views = tuple(snapshot(model) for model in self.models)  # one assignment: drawing sees all or nothing
         self.last_step_s = time.perf_counter() - started
 
-    def step_watched(self, on_busy: callable) -> None:  # type: ignore[valid-type]
+    def step_watched(self, on_busy: Callable[[bool], None]) -> None:
         """One day in a worker thread; ``on_busy(True)`` if it takes over ``BUSY_AFTER_S``, then ``on_busy(False)``."""
-        future: Future = self._executor.submit(self.step)
+        try:
+            future: Future = self._executor.submit(self.step)
+        except RuntimeError:  # closed by Reset while Play was between two days: nothing to step
+            return
         try:
             future.result(timeout=BUSY_AFTER_S)
         except FutureTimeout:
@@ -91,6 +95,11 @@ class Session:
                 future.result()
             finally:
                 on_busy(False)
+
+
+    def close(self) -> None:
+        """Let the stepping thread end (after a step under way)."""
+        self._executor.shutdown(wait=False)
 
 
 def build_session(settings: Settings, side_by_side: bool) -> Session:
