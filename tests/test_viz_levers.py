@@ -11,6 +11,7 @@ from sim.scenario import MatchingScope
 from sim.viz.levers import (
     SPLIT_LEVERS,
     build_scenario,
+    calibration_sources,
     lever_overrides,
     list_scenarios,
     moved_levers,
@@ -116,3 +117,13 @@ def test_every_shipped_scenario_has_a_chinese_name() -> None:
     missing = [name for name in list_scenarios(SCENARIOS)
                if scenario_title(SCENARIOS, name, "zh") == scenario_title(SCENARIOS, name, "en")]
     assert missing == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_chooser_names_every_shipped_scenario_differently(lang: str) -> None:
+    from sim.viz.controls import scenario_items
+
+    texts = [item["text"] for item in scenario_items(SCENARIOS, list_scenarios(SCENARIOS), lang)]
+    assert len(texts) == len(set(texts))
+    assert calibration_sources(SCENARIOS, tuple(list_scenarios(SCENARIOS))) >= {"changsha/district.toml",
+                                                                                "places/sources/jiliqiao.toml"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from pathlib import Path
 
 import reacton.core
 import solara
@@ -16,6 +17,7 @@ from sim.viz.levers import (
     Lever,
     LeverValue,
     Settings,
+    calibration_sources,
     scenario_title,
     settings_for,
     split_percents,
@@ -39,12 +41,20 @@ def lever_value_text(lever: Lever, value: LeverValue, settings: Settings, lang: 
     return f"{float(value):.2f} {t('fund_matching_unit', lang)}"
 
 
-def scenario_items(scenarios_dir, files: Sequence[str], lang: str) -> list[dict[str, str]]:  # noqa: ANN001
-    """Chooser entries: the scenario's name in the language (the file name only if it cannot be loaded)."""
+def scenario_items(scenarios_dir: Path, files: Sequence[str], lang: str) -> list[dict[str, str]]:
+    """Chooser entries: the scenario's name in the language (the file name only if it cannot be loaded).
+
+    A file that a calibrated file of the same name extends is marked as the source values.
+    """
+    sources = calibration_sources(scenarios_dir, tuple(files))
     items = []
     for name in files:
         title = scenario_title(scenarios_dir, name, lang)
-        items.append({"text": title if title else f"{name} ({t('cannot_load', lang)})", "value": name})
+        if title is None:
+            title = f"{name} ({t('cannot_load', lang)})"
+        elif name in sources:
+            title += f" ({t('before_calibration', lang)})" if lang != "zh" else f"（{t('before_calibration', lang)}）"
+        items.append({"text": title, "value": name})
     return items
 
 
@@ -112,7 +122,7 @@ def LeverPanel(settings: solara.Reactive[Settings], scenario_files: Sequence[str
     items = scenario_items(settings.value.scenarios_dir, scenario_files, lang)
     with solara.Column(gap="2px") as main:
         solara.v.Select(label=t("scenario", lang), items=items, v_model=settings.value.scenario_file,
-                        on_v_model=choose, dense=True)
+                        on_v_model=choose, dense=True, class_="sim-scenario")
         if problem.value:
             solara.Error(problem.value)
         for group in LEVER_GROUPS:

@@ -23,7 +23,7 @@ COMPARISONS: tuple[tuple[str, str, dict[str, LeverValue]], ...] = (
     ("1", "baseline.toml", {"patrol_share": 0.3}),
     ("2", "baseline.toml", {"online_reporting": True}),
     ("2", "baseline.toml", {"platform_matching": True}),
-    ("2", "changsha/district.toml", {"platform_matching": True}),
+    ("2", "changsha/base.toml", {"platform_matching": True}),
     ("3", "baseline.toml", {"split_stations": 0.7}),
     ("3", "baseline.toml", {"split_demonstration": 0.7}),
     ("3", "baseline.toml", {"split_purchased_services": 0.3}),

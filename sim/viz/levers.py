@@ -6,6 +6,7 @@ only levers the user moved become dotted overrides (``sim.run.resolve``).
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -174,6 +175,26 @@ def _scenario_names(path: Path, modified_ns: int) -> tuple[str, str] | None:
     except ScenarioError:
         return None
     return scenario.name, scenario.name_zh or scenario.name
+
+
+def calibration_sources(scenarios_dir: Path, files: list[str] | tuple[str, ...]) -> set[str]:
+    """Files that another listed file ``extends`` under the same name (the source values of a calibrated file)."""
+    sources = set()
+    for name in files:
+        path = scenarios_dir / name
+        try:
+            parent = tomllib.loads(path.read_text(encoding="utf-8")).get("extends")
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        if not isinstance(parent, str):
+            continue
+        base = (path.parent / parent).resolve()
+        if not base.is_relative_to(scenarios_dir.resolve()):
+            continue
+        relative = base.relative_to(scenarios_dir.resolve()).as_posix()
+        if relative in files and scenario_title(scenarios_dir, relative, "en") == scenario_title(scenarios_dir, name, "en"):
+            sources.add(relative)
+    return sources
 
 
 def scenario_title(scenarios_dir: Path, scenario_file: str, lang: str) -> str | None:

@@ -13,6 +13,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "levers": ("Scenario and levers", "情景与政策杠杆"),
     "scenario": ("Scenario", "情景"),
     "cannot_load": ("cannot be loaded", "无法载入"),
+    "before_calibration": ("source values, before calibration", "校准前的来源数据"),
     "apply_hint": ("Changes apply when you press Reset.", "修改后请按“重置”生效。"),
     "pending": ("Not yet applied: press Reset.", "尚未生效：请按“重置”。"),
     "bad_scenario": ("This scenario cannot be loaded", "该情景无法载入"),
