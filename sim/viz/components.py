@@ -200,8 +200,9 @@ def compare_cards(left: ModelView, right: ModelView, lang: str) -> list[str]:
         entries.append(swatch(colour, t(f"series_{group}", lang), "━"))
     waiting = [Line("#f28e2b" if m is right else "#7f7f7f", [a + b for a, b in zip(series(m, "needs_waiting"), series(m, "needs_unreported"))],
                     dashed=m is left) for m in (left, right)]
+    first_month = t("chart_first_month", lang) if right.day < WINDOW_DAYS else ""
     return [card_html(t("chart_compare_coverage", lang), entries, line_chart_svg(lines, days, lang, percent=True),
-                      [t("chart_coverage_note", lang)]),
+                      [first_month, t("chart_coverage_note", lang)]),
             card_html(t("chart_compare_waiting", lang), [], line_chart_svg(waiting, days, lang), [t("x_days", lang)])]
 
 
