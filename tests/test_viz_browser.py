@@ -242,3 +242,27 @@ def test_map_repaints_only_changed_residents_and_matches_a_full_redraw(browser, 
     assert 0 < changed < 500  # a few residents a day, not all 5,000
     assert differing <= painted * 0.001, (differing, painted)  # the same picture as a full redraw
     page.context.close()
+
+
+def test_markers_repaint_only_where_providers_moved_and_match_a_full_redraw(browser, server) -> None:  # noqa: ANN001
+    page = open_app(browser, server)
+    for _ in range(3):
+        step(page)
+    page.wait_for_timeout(500)
+    moved, differing, painted = page.evaluate("""() => {
+        const vm = document.querySelector('.sim-map').__vue__;
+        const canvas = vm.$refs.marks, ctx = canvas.getContext('2d');
+        const pixels = () => ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        const incremental = pixels(), moved = vm.movedLast;
+        vm.prevMarkers = null; vm.drawProviders();
+        const full = pixels();
+        let differing = 0, painted = 0;
+        for (let k = 3; k < full.length; k += 4) {
+            if (full[k] > 0) painted++;
+            if (Math.abs(full[k] - incremental[k]) > 8 || Math.abs(full[k - 1] - incremental[k - 1]) > 8) differing++;
+        }
+        return [moved, differing, painted];
+    }""")
+    assert 0 < moved < 150  # the volunteers who went to serve someone (old and new places), not all of them
+    assert differing <= painted * 0.002, (differing, painted)
+    page.context.close()

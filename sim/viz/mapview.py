@@ -68,11 +68,14 @@ def map_states(model: FiveSocietyModel) -> str:
 
 def map_providers(model: FiveSocietyModel) -> str:
     """Where volunteers and working social workers are today (cell units), as JSON."""
-    volunteers = np.array([agent.cell.coordinate for agent in model.volunteer_agents.values()], dtype=float).reshape(-1, 2)
-    offsets = np.column_stack(jitter(len(volunteers)))
+    slots = np.array(sorted(model.volunteer_agents), dtype=np.int64)
+    volunteers = np.array([model.volunteer_agents[slot].cell.coordinate for slot in slots.tolist()], dtype=float).reshape(-1, 2)
+    dx, dy = jitter(int(slots.max()) + 1 if slots.size else 0)
+    offsets = np.column_stack([dx[slots], dy[slots]]) if slots.size else np.zeros((0, 2))  # fixed per volunteer
     workers = np.array([agent.cell.coordinate for agent in model.agents_by_type.get(SocialWorker, [])
                         if model.social_workers.active[agent.slot]], dtype=float).reshape(-1, 2) + 0.85
-    return json.dumps({"volunteer": [MARKERS["marker_volunteer"][1], (volunteers + offsets).round(2).ravel().tolist()],
+    return json.dumps({"volunteer": [MARKERS["marker_volunteer"][1], (volunteers + offsets).round(2).ravel().tolist(),
+                                     slots.tolist()],
                        "worker": [MARKERS["marker_social_worker"][1], workers.round(2).ravel().tolist()]})
 
 
