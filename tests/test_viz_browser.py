@@ -140,6 +140,11 @@ def test_chinese_mode_has_no_english_word_and_screenshots_per_language(browser, 
     page.screenshot(path=str(ARTIFACTS / "viz-en.png"))
     page.get_by_role("button", name="中文").click()
     page.get_by_text("居民与五社").wait_for()
+    try:  # the page's parts switch in a few messages: wait until the last English word is gone
+        page.wait_for_function("() => !/[A-Za-z]{2,}/.test(document.body.innerText.replace(/English/g, ''))",
+                               timeout=10_000)
+    except Exception:  # noqa: BLE001 - the assertion below names the words left
+        pass
     page.locator(".sim-speed").click()  # open a menu too: its entries must be Chinese as well
     page.get_by_role("option", name="20 天/秒").wait_for()
     text = page.inner_text("body")
