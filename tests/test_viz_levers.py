@@ -8,7 +8,19 @@ import pytest
 
 from sim.loading import load_scenario
 from sim.scenario import MatchingScope
-from sim.viz.levers import SPLIT_LEVERS, build_scenario, lever_overrides, list_scenarios, read_levers, rescale_split, settings_for
+from sim.viz.levers import (
+    SPLIT_LEVERS,
+    build_scenario,
+    calibration_sources,
+    lever_overrides,
+    list_scenarios,
+    moved_levers,
+    read_levers,
+    rescale_split,
+    scenario_title,
+    settings_for,
+    split_percents,
+)
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -77,3 +89,41 @@ def test_shipped_scenarios_are_listed() -> None:
     files = list_scenarios(SCENARIOS)
     assert "baseline.toml" in files and "levers/points.toml" in files
     assert not any(name.startswith("targets/") for name in files)
+
+
+@pytest.mark.parametrize("shares", [(0.44, 0.46, 0.04, 0.04, 0.02), (1 / 3, 1 / 3, 1 / 3, 0.0, 0.0), (0.2,) * 5,
+                                    (0.005, 0.005, 0.99, 0.0, 0.0)])
+def test_split_percents_are_whole_and_sum_to_100(shares: tuple[float, ...]) -> None:
+    percents = split_percents(dict(zip(SPLIT_LEVERS, shares)))
+    assert sum(percents.values()) == 100
+    assert all(abs(percents[name] - share * 100) < 1 for name, share in zip(SPLIT_LEVERS, shares))
+
+
+def test_moved_levers_name_only_what_differs(baseline_settings) -> None:  # noqa: ANN001
+    moved = baseline_settings.with_value("points", True)
+    assert moved_levers(baseline_settings.values, moved.values) == ["points"]
+    assert moved_levers(baseline_settings.values, baseline_settings.values) == []
+
+
+def test_scenarios_are_named_from_the_files_in_each_language(tmp_path: Path) -> None:
+    assert scenario_title(SCENARIOS, "baseline.toml", "zh") == "基准社区"
+    assert scenario_title(SCENARIOS, "baseline.toml", "en") == "Baseline community"
+    (tmp_path / "broken.toml").write_text("days = 'many'\n")
+    assert scenario_title(tmp_path, "broken.toml", "zh") is None
+    assert scenario_title(tmp_path, "missing.toml", "zh") is None
+
+
+def test_every_shipped_scenario_has_a_chinese_name() -> None:
+    missing = [name for name in list_scenarios(SCENARIOS)
+               if scenario_title(SCENARIOS, name, "zh") == scenario_title(SCENARIOS, name, "en")]
+    assert missing == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_chooser_names_every_shipped_scenario_differently(lang: str) -> None:
+    from sim.viz.controls import scenario_items
+
+    texts = [item["text"] for item in scenario_items(SCENARIOS, list_scenarios(SCENARIOS), lang)]
+    assert len(texts) == len(set(texts))
+    assert calibration_sources(SCENARIOS, tuple(list_scenarios(SCENARIOS))) >= {"changsha/district.toml",
+                                                                                "places/sources/jiliqiao.toml"}

@@ -1,6 +1,6 @@
 """``python -m sim viz [SCENARIO] [--host H] [--port N] [--lang en|zh]``: the classroom app in a browser.
 
-Only this command imports the visualization stack (Solara, Mesa's SolaraViz); ``--help`` stays fast.
+Only this command imports the visualization stack (Solara); ``--help`` stays fast.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import argparse
 import errno
 import os
 import socket
+import warnings
 from pathlib import Path
 
 from sim.errors import ScenarioError
@@ -86,7 +87,6 @@ def check_port_free(host: str, port: int) -> None:
 def import_solara_runner():  # noqa: ANN201 - solara's click command
     """solara's ``run`` command; without the ``viz`` extra, one line saying which extra to install."""
     try:
-        import mesa.visualization  # noqa: F401
         from solara.__main__ import run
     except ImportError as exc:
         raise ScenarioError([f"viz: needs the classroom app's packages ({exc.name or exc} is missing): "
@@ -94,12 +94,24 @@ def import_solara_runner():  # noqa: ANN201 - solara's click command
     return run
 
 
+def quiet_solara_cookie_warning() -> None:
+    """Hide Solara's warning that a plain-http page gets a ``samesite=lax`` session cookie.
+
+    The app is served over http on this machine or a classroom network and is never embedded in
+    an iframe, so the fallback Solara warns about is what we want; only that one message is hidden.
+    """
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning,
+                            module="solara.server.starlette")
+
+
 def execute(args: argparse.Namespace) -> int:
     """Serve the app until interrupted (Ctrl-C: exit 130, like the other commands)."""
     os.environ.update(app_environment(args))
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")  # no English footer in a Chinese page
     check_port_free(args.host, args.port)
     run = import_solara_runner()
+    quiet_solara_cookie_warning()
     print(f"Classroom app on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
     import click
 

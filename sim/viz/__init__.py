@@ -1,4 +1,4 @@
-"""The classroom app (issue 6): a Mesa SolaraViz app of the five-society model.
+"""The classroom app: a Solara page of the five-society Mesa model (canvas map, SVG charts, side by side).
 
 Imports the model; the model never imports this package. Start it with ``python -m sim viz``.
 """

@@ -6,11 +6,14 @@ only levers the user moved become dotted overrides (``sim.run.resolve``).
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+from sim.errors import ScenarioError
 from sim.loading import load_scenario
 from sim.run import resolve
 from sim.scenario import BUDGET_LINES, MatchingScope, Scenario
@@ -145,3 +148,60 @@ def list_scenarios(scenarios_dir: Path) -> list[str]:
         if relative.parts[0] not in EXCLUDED_SCENARIO_DIRS:
             files.append(relative.as_posix())
     return files
+
+
+def split_percents(values: Mapping[str, LeverValue]) -> dict[str, int]:
+    """The five budget shares as whole percentages that sum to exactly 100 (largest remainders)."""
+    exact = {name: float(values[name]) * 100.0 for name in SPLIT_LEVERS}
+    total = sum(exact.values())
+    if total > 0:
+        exact = {name: share * 100.0 / total for name, share in exact.items()}
+    whole = {name: int(share) for name, share in exact.items()}
+    by_remainder = sorted(SPLIT_LEVERS, key=lambda name: whole[name] - exact[name])
+    for name in by_remainder[: 100 - sum(whole.values())]:
+        whole[name] += 1
+    return whole
+
+
+def moved_levers(file_values: Mapping[str, LeverValue], values: Mapping[str, LeverValue]) -> list[str]:
+    """Names of the levers whose value differs from the file's (budget shares count as one lever per share)."""
+    return [lever.name for lever in LEVERS if values[lever.name] != file_values[lever.name]]
+
+
+@lru_cache(maxsize=256)
+def _scenario_names(path: Path, modified_ns: int) -> tuple[str, str] | None:
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError:
+        return None
+    return scenario.name, scenario.name_zh or scenario.name
+
+
+def calibration_sources(scenarios_dir: Path, files: list[str] | tuple[str, ...]) -> set[str]:
+    """Files that another listed file ``extends`` under the same name (the source values of a calibrated file)."""
+    sources = set()
+    for name in files:
+        path = scenarios_dir / name
+        try:
+            parent = tomllib.loads(path.read_text(encoding="utf-8")).get("extends")
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        if not isinstance(parent, str):
+            continue
+        base = (path.parent / parent).resolve()
+        if not base.is_relative_to(scenarios_dir.resolve()):
+            continue
+        relative = base.relative_to(scenarios_dir.resolve()).as_posix()
+        if relative in files and scenario_title(scenarios_dir, relative, "en") == scenario_title(scenarios_dir, name, "en"):
+            sources.add(relative)
+    return sources
+
+
+def scenario_title(scenarios_dir: Path, scenario_file: str, lang: str) -> str | None:
+    """The scenario's ``name`` (``name_zh`` in Chinese), or None when the file cannot be loaded."""
+    path = scenarios_dir / scenario_file
+    try:
+        names = _scenario_names(path, path.stat().st_mtime_ns)
+    except OSError:
+        return None
+    return None if names is None else names[1 if lang == "zh" else 0]
