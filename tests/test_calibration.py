@@ -125,7 +125,7 @@ JOINT = ROOT / "scenarios" / "targets" / "joint.toml"
 def test_shipped_scenarios_pass_their_calibration_check() -> None:
     """The fitted files of every place, as shipped, meet every fitted and held-out pattern of the joint fit."""
     spec = load_joint(JOINT)
-    objective = JointObjective(spec, load_places(spec, JOINT, fitted=True), workers=1)
+    objective = JointObjective(spec, load_places(spec, JOINT, fitted=True), seeds=spec.check_seeds, workers=1)
     evaluation = objective.evaluate({})
     assert all(evaluation.within.values()), {n: e for n, e in evaluation.relative_error.items() if not evaluation.within[n]}
 

@@ -4,6 +4,7 @@ One TOML file, validated by a strict pydantic schema (unknown keys rejected), pa
 
     name = "Joint calibration"
     seeds = 1                          # common-random-number replications per place and evaluation
+    check_seeds = 3                    # replications per place of --check (default: seeds)
     days = 365
     max_evaluations = 12               # full evaluations (every place) the search may spend
     shared_out = "joint_fitted.toml"   # the shared-constants record
@@ -109,6 +110,7 @@ class JointSpec(_Strict):
     name: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=10_000)
     seeds: Annotated[int, Field(ge=1, le=100)] = 1
+    check_seeds: Annotated[int, Field(ge=1, le=100)] | None = None  # --check without --seeds (default: seeds)
     days: Annotated[int, Field(ge=1, le=36_500)] | None = None
     max_evaluations: Annotated[int, Field(ge=1, le=10_000)] = 12
     shared_out: str = Field("joint_fitted.toml", min_length=1)

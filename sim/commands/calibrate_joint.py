@@ -27,7 +27,8 @@ def execute_joint(args: argparse.Namespace) -> int:
     out_dir = Path(args.out_dir) if args.out_dir else None
     if out_dir is not None and not out_dir.is_dir():
         raise ScenarioError([f"--out-dir: {out_dir}: folder does not exist"])
-    seeds, days = args.seeds or spec.seeds, args.days or spec.days
+    seeds = args.seeds or (spec.check_seeds or spec.seeds if args.check else spec.seeds)
+    days = args.days or spec.days
     started = time.monotonic()
     start = None if args.check or args.from_sources else previous_fit(spec, spec_path, out_dir)
     objective = JointObjective(spec, load_places(spec, spec_path, fitted=args.check, out_dir=out_dir), seeds, days,
