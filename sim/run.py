@@ -43,10 +43,10 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 def simulate(scenario: Scenario, seed: int | None = None, days: int | None = None) -> RunResult:
-    """Run the model for ``days`` (default: the scenario's) with ``seed`` (default: the scenario's)."""
+    """Run the model headless (no Mesa agents) for ``days`` (default: the scenario's) with ``seed`` (default: the scenario's)."""
     from sim.model import FiveSocietyModel
 
-    model = FiveSocietyModel(scenario, seed=scenario.seed if seed is None else seed)
+    model = FiveSocietyModel(scenario, seed=scenario.seed if seed is None else seed, agents=False)
     model.run(scenario.days if days is None else days)
     return model.result()
 

@@ -37,3 +37,14 @@ def test_quitting_volunteers_leave_the_grid() -> None:
     model = run_model(small({"volunteers.quit_rate_per_year": 0.95}, residents=600, days=200), seed=2)
     on_grid = sum(isinstance(a, Volunteer) for cell in model.grid.all_cells for a in cell.agents)
     assert on_grid == len(model.agents_by_type[Volunteer]) < np.count_nonzero(model.volunteers.view("initial"))
+
+
+def test_headless_runs_give_the_same_results_as_runs_with_agents() -> None:
+    from sim.model import FiveSocietyModel
+
+    scenario = small({"linkage.service_mode": "mixed", "linkage.discovery.patrol_share": 0.3}, residents=600, days=60)
+    shown, headless = FiveSocietyModel(scenario, seed=5), FiveSocietyModel(scenario, seed=5, agents=False)
+    shown.run(60)
+    headless.run(60)
+    assert shown.result() == headless.result()
+    assert not headless.agents and len(shown.agents_by_type[Volunteer]) == int(np.count_nonzero(shown.volunteers.view("active")))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.agents.fund import CommunityFund
-from sim.agents.organization import ProgrammeRun
 from sim.agents.pools import HoursPool
+from sim.core.records import Fund, ProgrammeRun
 from sim.metrics import gini
 from sim.needs import NeedTable, State
 from sim.policies.discovery import impulse
@@ -72,9 +71,7 @@ def test_hours_pool_banks_are_capped_and_audited() -> None:
 
 
 def test_fund_matches_from_reserve_only() -> None:
-    import mesa
-
-    fund = CommunityFund(mesa.Model(seed=1), community=0)
+    fund = Fund(community=0)
     fund.deposit_seed(100.0, matching=True)
     assert fund.donate(80.0, 20.0, ratio=1.0) == 80.0
     assert fund.donate(50.0, 0.0, ratio=1.0) == 20.0  # the reserve runs out
