@@ -18,7 +18,7 @@ from mesa.discrete_space import Cell, OrthogonalMooreGrid
 
 from sim import metrics
 from sim.agents import CommunityCommittee, CommunityFund, Resident, SocialOrganization, SocialWorker, Volunteer
-from sim.agents.pools import ContractPool, HoursPool, VolunteerPool
+from sim.core.pools import ContractPool, HoursPool, VolunteerPool
 from sim.arrivals import Arrivals, NeedParameters
 from sim.core.build import build_state
 from sim.core.day import step_day

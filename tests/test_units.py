@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.agents.pools import HoursPool
+from sim.core.pools import HoursPool
 from sim.core.records import Fund, ProgrammeRun
 from sim.metrics import gini
 from sim.needs import NeedTable, State

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim import lifecycle
-from sim.agents.pools import ContractPool, HoursPool, VolunteerPool
+from sim.core.pools import ContractPool, HoursPool, VolunteerPool
 from sim.arrivals import Arrivals, NeedParameters
 from sim.core.records import Committee, Fund, Organisation, ProgrammeRun, VisitRegister
 from sim.core.state import Capacity, DistrictState, FundingLedger, Streets

@@ -17,7 +17,7 @@ from sim.core.records import Committee, Fund, Organisation, ProgrammeRun, VisitR
 if TYPE_CHECKING:
     from scipy.spatial import cKDTree
 
-    from sim.agents.pools import ContractPool, HoursPool, VolunteerPool
+    from sim.core.pools import ContractPool, HoursPool, VolunteerPool
     from sim.arrivals import Arrivals, NeedParameters
     from sim.households import Households
     from sim.lifecycle import Tally

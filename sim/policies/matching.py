@@ -34,7 +34,7 @@ from sim.policies.capacity import area_of
 from sim.scenario import MatchingScope
 
 if TYPE_CHECKING:
-    from sim.agents.pools import HoursPool
+    from sim.core.pools import HoursPool
     from sim.core.state import DistrictState
     from sim.scenario import Scenario
 
