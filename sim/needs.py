@@ -10,7 +10,7 @@ exactly one of MET, UNMET, or (at the end of the run) one of the pending states.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum, IntEnum, IntFlag
+from enum import Enum, IntEnum, IntFlag, StrEnum
 
 import numpy as np
 
@@ -99,12 +99,21 @@ DEFAULTS: dict[NeedType, NeedDefaults] = {
     NeedType.DAILY_LIFE: NeedDefaults(0.02, 0.12, 0.3, 1.5, 0.0, 7, 0.10, 0.0, 0, V | PG, SW | PR),
 }
 
+class Programme(StrEnum):
+    """Group programmes run by social organisations; each serves some need types."""
+
+    CANTEEN = "canteen"
+    DAY_CARE = "day_care"
+    CLASSES = "classes"
+    MARKET = "market"
+
+
 # Which group programme serves which need types.
-PROGRAMME_TYPES: dict[str, tuple[NeedType, ...]] = {
-    "canteen": (NeedType.MEALS,),
-    "day_care": (NeedType.ELDERLY_CARE, NeedType.COMPANIONSHIP),
-    "classes": (NeedType.CHILD_CARE,),
-    "market": (NeedType.DAILY_LIFE,),
+PROGRAMME_TYPES: dict[Programme, tuple[NeedType, ...]] = {
+    Programme.CANTEEN: (NeedType.MEALS,),
+    Programme.DAY_CARE: (NeedType.ELDERLY_CARE, NeedType.COMPANIONSHIP),
+    Programme.CLASSES: (NeedType.CHILD_CARE,),
+    Programme.MARKET: (NeedType.DAILY_LIFE,),
 }
 
 # Providers whose hours a need takes, and the need-table column counting the hours each gave.

@@ -12,12 +12,10 @@ import zlib
 import numpy as np
 
 STREAMS = (
-    "layout",       # where compounds and residents sit
     "population",   # who the residents are
     "arrivals",     # which needs arise, their size and patience
     "reporting",    # thresholds for residents reporting their own needs
     "discovery",    # thresholds for active discovery of unreported needs
-    "matching",     # tie-breaks when dispatching providers
     "recruitment",  # which residents become volunteers
     "quitting",     # when volunteers quit
     "giving",       # donations to community funds

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents import CommunityCommittee, CommunityFund, Resident, SocialOrganization, SocialWorker, Volunteer
+from sim.core.records import Team
 from sim.needs import Group
 
 from .conftest import run_model, small
@@ -30,7 +31,7 @@ def test_agents_read_their_entry() -> None:
         assert 0.0 <= resident.satisfaction <= 1.0
     for volunteer in model.agents_by_type[Volunteer]:
         assert model.population.is_volunteer[volunteer.resident]
-        assert volunteer.team in ("patrol", "service") and volunteer.hours_per_week > 0
+        assert volunteer.team in (Team.PATROL, Team.SERVICE) and volunteer.hours_per_week > 0
 
 
 def test_quitting_volunteers_leave_the_grid() -> None:

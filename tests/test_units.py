@@ -8,7 +8,7 @@ import pytest
 from sim.core.pools import HoursPool
 from sim.core.records import Fund, ProgrammeRun
 from sim.metrics import gini
-from sim.needs import NeedTable, State
+from sim.needs import NeedTable, Programme, State
 from sim.policies.discovery import impulse
 from sim.policies.funding import period_of, period_start
 from sim.rng import STREAMS, Streams
@@ -80,7 +80,7 @@ def test_fund_matches_from_reserve_only() -> None:
 
 
 def test_programme_sessions_spread_over_the_week() -> None:
-    run = ProgrammeRun("market", 0, (7,), 10.0, 1.0, (0, 0))
+    run = ProgrammeRun(Programme.MARKET, 0, (7,), 10.0, 1.0, (0, 0))
     assert sum(run.has_session(day) for day in range(70)) == 10
     run.sessions_per_week = 3.0
     assert sum(run.has_session(day) for day in range(70)) == 30
@@ -89,7 +89,7 @@ def test_programme_sessions_spread_over_the_week() -> None:
 
 
 def test_funded_weeks_open_on_the_programme_weekdays() -> None:
-    run = ProgrammeRun("canteen", 0, (1,), 40.0, 0.0, (0, 0), base_places=10.0, days_per_week=6, funded_places=40.0,
+    run = ProgrammeRun(Programme.CANTEEN, 0, (1,), 40.0, 0.0, (0, 0), base_places=10.0, days_per_week=6, funded_places=40.0,
                        funded_share=0.25)
     open_days = [day for day in range(56) if run.places_on(day) > 0]
     assert open_days == [21, 22, 23, 24, 25, 26, 49, 50, 51, 52, 53, 54]  # one week in four, six days of it

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from mesa.discrete_space import Cell, FixedAgent
 
-from sim.core.records import Organisation, ProgrammeRun
+from sim.core.records import Organisation, OrgKind, ProgrammeRun
 
 if TYPE_CHECKING:
     from sim.model import FiveSocietyModel
@@ -23,8 +23,8 @@ class SocialOrganization(FixedAgent):
         self.cell = cell
 
     @property
-    def kind(self) -> str:
-        """"hub" or "service"."""
+    def kind(self) -> OrgKind:
+        """Hub or service organisation."""
         return self.record.kind
 
     @property

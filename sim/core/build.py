@@ -7,10 +7,10 @@ import numpy as np
 from sim import lifecycle
 from sim.core.pools import ContractPool, HoursPool, VolunteerPool
 from sim.arrivals import Arrivals, NeedParameters
-from sim.core.records import Committee, Fund, Organisation, ProgrammeRun, VisitRegister
+from sim.core.records import Committee, Fund, Organisation, OrgKind, ProgrammeRun, VisitRegister
 from sim.core.state import Capacity, DistrictState, FundingLedger, Streets
 from sim.households import Households
-from sim.needs import NEED_TYPES, PROGRAMME_TYPES, NeedTable
+from sim.needs import NEED_TYPES, PROGRAMME_TYPES, NeedTable, Programme
 from sim.policies import discovery, volunteering
 from sim.population import Population
 from sim.rng import Streams
@@ -69,18 +69,18 @@ def _organisations(scenario: Scenario, layout: Layout, professionals: ContractPo
     organizations: list[Organisation] = []
     programmes: list[ProgrammeRun] = []
     for block, community in zip(layout.blocks, scenario.communities.values()):
-        orgs, runs = _community_organisations(scenario, layout, block, [p.value for p in community.programmes], professionals)
+        orgs, runs = _community_organisations(scenario, layout, block, community.programmes, professionals)
         organizations.extend(orgs)
         programmes.extend(runs)
     return organizations, programmes
 
 
-def _community_organisations(scenario: Scenario, layout: Layout, block: Block, programme_names: list[str],
+def _community_organisations(scenario: Scenario, layout: Layout, block: Block, programme_names: list[Programme],
                              professionals: ContractPool) -> tuple[list[Organisation], list[ProgrammeRun]]:
     """A community's hub and service organisations, their professional contract and programmes."""
     org, community, venue = scenario.organizations, block.index, block.venue
-    hubs = [Organisation("hub", community, venue) for _ in range(org.hub_orgs)]
-    services = [Organisation("service", community, venue) for _ in range(org.service_orgs)]
+    hubs = [Organisation(OrgKind.HUB, community, venue) for _ in range(org.hub_orgs)]
+    services = [Organisation(OrgKind.SERVICE, community, venue) for _ in range(org.service_orgs)]
     x_m, y_m = ((np.array(venue) + 0.5) * layout.cell_size_m).tolist()
     if services:  # one pooled purchased-services contract per community, held by its service organisations
         slot = int(professionals.add(1, community=community, area=community, x_m=x_m, y_m=y_m)[0])

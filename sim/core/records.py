@@ -6,8 +6,25 @@ Plain Python: the Mesa agents in ``sim.agents`` are views that read these.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
+
+from sim.needs import Programme
+
+
+class OrgKind(StrEnum):
+    """A social organisation's kind: a hub coordinates volunteers, a service organisation runs programmes and holds contracts."""
+
+    HUB = "hub"
+    SERVICE = "service"
+
+
+class Team(StrEnum):
+    """A volunteer's team: the patrol team (active discovery) or the service team."""
+
+    PATROL = "patrol"
+    SERVICE = "service"
 
 
 @dataclass
@@ -49,7 +66,7 @@ class ProgrammeRun:
     (``days_per_week`` days, ``funded_places`` places a day).
     """
 
-    name: str
+    name: Programme
     community: int
     need_types: tuple[int, ...]
     places: float
@@ -89,7 +106,7 @@ class ProgrammeRun:
 class Organisation:
     """A hub-type (coordinates volunteers) or service-type (runs programmes) social organisation."""
 
-    kind: str  # "hub" or "service"
+    kind: OrgKind
     community: int
     venue: tuple[int, int]
     programmes: list[ProgrammeRun] = field(default_factory=list)

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.core.records import OrgKind
 from sim.core.state import Capacity
 
 if TYPE_CHECKING:
     from sim.core.state import DistrictState
+    from sim.needs import Programme
     from sim.scenario import Scenario
 
 WEEKS_PER_YEAR = 52.0
@@ -37,7 +39,7 @@ class Purchase:
     funded_share: np.ndarray              # share of the year's weeks demonstration money opens, per community
 
 
-def full_year_yuan(name: str, scenario: Scenario) -> float:
+def full_year_yuan(name: Programme, scenario: Scenario) -> float:
     """What a programme's whole schedule (``scenario.schedules``) costs for a year."""
     opening = scenario.schedules.of(name)
     return opening.places_per_day * opening.days_per_week * WEEKS_PER_YEAR * scenario.conversion.yuan_per_place_day
@@ -92,7 +94,7 @@ def apply(state: DistrictState, scenario: Scenario, purchase: Purchase) -> Capac
     for street, workers in enumerate(purchase.street_fte):
         _staff_social_workers(state, scenario, street, float(workers))
     for organization in state.organizations:
-        if organization.kind == "hub":
+        if organization.kind == OrgKind.HUB:
             hub = purchase.capacity.hub_hours_per_week[organization.community]
             organization.coordination_hours_per_week = hub / scenario.organizations.hub_orgs
         elif organization.professional_slot is not None:

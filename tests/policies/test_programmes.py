@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sim.core.records import ProgrammeRun
+from sim.needs import Programme
 from sim.policies import programmes
 
 from ..tiny import tiny_state
@@ -11,7 +12,7 @@ from ..tiny import tiny_state
 def test_a_session_opens_counts_its_regulars_and_takes_its_helpers_hours() -> None:
     state, scenario = tiny_state(**{"organizations.regular_occupancy": 0.5, "organizations.session_staff_hours": 3.0,
                                     "organizations.session_volunteer_hours": 2.0})
-    run = ProgrammeRun("market", 0, (7,), 10.0, 7.0, (0, 0), base_places=10.0)  # a session every day
+    run = ProgrammeRun(Programme.MARKET, 0, (7,), 10.0, 7.0, (0, 0), base_places=10.0)  # a session every day
     state.programmes.append(run)
     state.volunteers.bank[0] = 5.0
     programmes.open_sessions(state, scenario, day=0)
@@ -25,7 +26,7 @@ def test_a_session_opens_counts_its_regulars_and_takes_its_helpers_hours() -> No
 
 def test_no_session_on_a_day_without_one() -> None:
     state, scenario = tiny_state()
-    run = ProgrammeRun("market", 0, (7,), 10.0, 1.0, (0, 0), base_places=10.0)  # one session a week, on day 6
+    run = ProgrammeRun(Programme.MARKET, 0, (7,), 10.0, 1.0, (0, 0), base_places=10.0)  # one session a week, on day 6
     state.programmes.append(run)
     opened = []
     for day in range(7):
