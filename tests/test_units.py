@@ -115,3 +115,17 @@ def test_gini() -> None:
 def test_scenario_hash_is_stable_and_sensitive() -> None:
     assert scenario_hash(small()) == scenario_hash(small())
     assert scenario_hash(small()) != scenario_hash(small({"linkage.points_enabled": True}))
+
+
+def test_array_tables_declare_their_columns_and_grow_together() -> None:
+    from sim.core.pools import VolunteerPool
+
+    table = NeedTable(capacity=2)
+    assert set(table.COLUMNS) >= {"resident", "hours_left", "given_volunteer"} and table.COLUMNS["state"] == np.int8
+    ids = table.append(resident=np.arange(3), hours=np.ones(3))
+    assert ids.tolist() == [0, 1, 2] and table.capacity == 4 and table.view("match_day").tolist() == [-1, -1, -1]
+    with pytest.raises(KeyError, match="no column hourz"):
+        table.append(resident=np.arange(1), hourz=np.ones(1))
+    pool = VolunteerPool(capacity=1)
+    pool.add(2, resident=np.array([5, 7]), hours_per_week=3.0)
+    assert pool.view("resident").tolist() == [5, 7] and pool.view("active").all() and pool.capacity == 2

@@ -13,42 +13,38 @@ from __future__ import annotations
 
 import numpy as np
 
-POOL_FIELDS: dict[str, type] = {
-    "community": np.int16, "area": np.int16, "x_m": np.float64, "y_m": np.float64, "hours_per_week": np.float64,
-    "refill_per_week": np.float64, "bank": np.float64, "given": np.float64, "credited": np.float64,
-    "given_today": np.float64, "served": np.float64, "skills": np.int32, "active": np.bool_,
-}
+from sim.core.table import F64, I16, I32, I64, ArrayTable, Bool
 
-
-class HoursPool:
+class HoursPool(ArrayTable):
     """A growable struct of arrays of hour-giving providers."""
 
-    EXTRA_FIELDS: dict[str, type] = {}
     BANK_WEEKS = 1.0  # paid hours are perishable: at most one week's hours in hand [assumed]
 
+    community: I16
+    area: I16
+    x_m: F64
+    y_m: F64
+    hours_per_week: F64
+    refill_per_week: F64
+    bank: F64
+    given: F64
+    credited: F64
+    given_today: F64
+    served: F64
+    skills: I32
+    active: Bool
+
     def __init__(self, capacity: int = 16) -> None:
-        self.size = 0
-        self.fields = {**POOL_FIELDS, **self.EXTRA_FIELDS}
-        for name, dtype in self.fields.items():
-            setattr(self, name, np.zeros(capacity, dtype=dtype))
+        super().__init__(capacity)
 
     def add(self, count: int, **columns: np.ndarray | float) -> np.ndarray:
         """Add ``count`` providers; returns their slots."""
-        if self.size + count > len(self.community):
-            self._grow(max(self.size + count, 2 * len(self.community)))
+        self._reserve(self.size + count)
         slots = np.arange(self.size, self.size + count)
-        for name, values in columns.items():
-            getattr(self, name)[slots] = values
+        self._put(slots, columns)
         self.active[slots] = True
         self.size += count
         return slots
-
-    def _grow(self, capacity: int) -> None:
-        for name in self.fields:
-            old = getattr(self, name)
-            grown = np.zeros(capacity, dtype=old.dtype)
-            grown[: len(old)] = old
-            setattr(self, name, grown)
 
     def refill(self, activation: np.ndarray | float = 1.0) -> None:
         """Add one day's hours (times ``activation``, per slot or for all) to every active bank, capped at ``BANK_WEEKS`` weeks' refill."""
@@ -87,10 +83,6 @@ class HoursPool:
         self.given_today[slots] += share
         return share
 
-    def view(self, name: str) -> np.ndarray:
-        """The filled part of one field."""
-        return getattr(self, name)[: self.size]
-
     def audit(self) -> bool:
         """True when no provider has given more hours than were ever credited to it."""
         return bool(np.all(self.view("given") <= self.view("credited") + 1e-6))
@@ -107,8 +99,16 @@ class VolunteerPool(HoursPool):
 
     BANK_WEEKS = 4.0  # volunteers plan their month: up to four weeks' pledge in hand [assumed]
 
-    EXTRA_FIELDS = {
-        "resident": np.int64, "motivation": np.float64, "points": np.float64, "patrol": np.bool_,
-        "joined_day": np.int32, "left_day": np.int32, "quit_threshold": np.float64,
-        "quit_hazard": np.float64, "load": np.float64, "initial": np.bool_,
-    }
+    resident: I64
+    motivation: F64
+    points: F64
+    patrol: Bool
+    joined_day: I32
+    left_day: I32
+    quit_threshold: F64
+    quit_hazard: F64
+    load: F64
+    initial: Bool
+
+
+POOL_FIELDS = HoursPool.COLUMNS  # the columns every pool has (the old name)
