@@ -43,8 +43,10 @@ class NeedParameters:
                             "yuan_mean", "patience_days", "hidden_share", "severe_share")
             })
         self.rate_per_year = np.array([[r["rate_child_per_year"], r["rate_working_per_year"], r["rate_elderly_per_year"]] for r in rows])
-        for key in ("hours_mean", "yuan_mean", "hidden_share", "severe_share"):
-            setattr(self, key, np.array([r[key] for r in rows]))
+        self.hours_mean = np.array([r["hours_mean"] for r in rows])
+        self.yuan_mean = np.array([r["yuan_mean"] for r in rows])
+        self.hidden_share = np.array([r["hidden_share"] for r in rows])
+        self.severe_share = np.array([r["severe_share"] for r in rows])
         self.patience_days = np.array([r["patience_days"] for r in rows], dtype=np.int32)
         self.service_days = np.array([DEFAULTS[t].service_days for t in NEED_TYPES], dtype=np.int32)
         self.providers = np.array([int(providers_of(scenario, t, severe=False)) for t in NEED_TYPES])

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sim.scenario import Scenario
 
 GROUP_FLAGS = ("elderly", "disabled", "children", "hardship")
-PROVIDER_NAMES = {int(p): p.name.lower() for p in Provider}
+PROVIDER_NAMES = {int(p): (p.name or str(int(p))).lower() for p in Provider}
 SATISFACTION_GAIN = 0.1   # per need met on time [assumed]
 SATISFACTION_LOSS = 0.15  # per need closed unmet [assumed]
 

@@ -10,9 +10,9 @@ from sim.needs import Programme, Provider, State
 from sim.policies.programmes import full_year_yuan
 from sim.scenario import Scenario
 
-SCHEDULES = Scenario().schedules
-
 from .conftest import run_model, small
+
+SCHEDULES = Scenario().schedules
 
 STREET = {"b": {"residents": 1500, "volunteers": 0, "street": "one"}}
 
