@@ -46,6 +46,7 @@ class Population:
         self.vulnerable = (self.group == Group.ELDERLY) | self.disabled | self.hardship
         self.satisfaction = np.full(self.size, 0.5, dtype=np.float32)
         self.is_volunteer = np.zeros(self.size, dtype=bool)
+        self.volunteer_spells = np.zeros(self.size, dtype=np.int64)  # times each resident has joined as a volunteer
         self.had_need = np.zeros(self.size, dtype=bool)
         self.counts = np.bincount(self.community, minlength=len(layout.blocks))
         offsets = np.cumsum([0] + [len(b.compounds) for b in layout.blocks])

@@ -4,7 +4,10 @@ Quitting follows a hazard (a 25-33% yearly pattern by default; Corporation for N
 Community Service, *Volunteering in America*, 2007: about a third of volunteers do not return the
 next year) that rises with overload, and falls with social-worker supervision and points
 (recognition). Each volunteer quits when its accumulated hazard passes a threshold drawn when it
-joined, so a policy that lowers the hazard keeps every volunteer at least as long.
+joined, so a policy that lowers the hazard keeps every volunteer at least as long. A recruit's
+traits (skills, motivation, team, quitting threshold) come from its own stream, keyed by the
+resident and how many times it has joined, so recruiting more or earlier never changes who a
+later recruit is.
 
 Phase ``step(state, scenario, day)``; reads ``volunteers.*``, ``social_workers.volunteers_per_supervision_hour``,
 ``linkage.points_*``, ``linkage.service_mode``, ``linkage.list_share``,
@@ -46,25 +49,38 @@ def recruit(state: DistrictState, scenario: Scenario, residents: np.ndarray, day
     if residents.size == 0:
         return
     v, d = scenario.volunteers, scenario.linkage.discovery
-    rng = state.streams.skills
+    population = state.population
     n = residents.size
-    types = volunteer_skills(state)
-    skill_draw = rng.random((n, types.size))
-    skills = ((skill_draw < v.skill_share) * (1 << types)).sum(axis=1)
-    motivation = rng.beta(2.0, 2.0, n)
-    patrol = rng.random(n) < d.patrol_share
+    skills, motivation, patrol, quit_threshold = _traits(state, scenario, residents)
     patrol_hours = np.where(patrol, d.patrol_hours_per_week, 0.0)
     service = np.maximum(0.0, v.hours_per_week - patrol_hours) * (1.0 - list_reserve_share(scenario))
-    population = state.population
     slots = state.volunteers.add(
         n, resident=residents, community=population.community[residents], area=population.community[residents], x_m=population.x_m[residents],
         y_m=population.y_m[residents], hours_per_week=v.hours_per_week, refill_per_week=service,
         skills=skills, motivation=motivation, patrol=patrol, joined_day=day, left_day=-1,
-        quit_threshold=state.streams.quitting.exponential(1.0, n), initial=initial,
+        quit_threshold=quit_threshold, initial=initial,
     )
     population.is_volunteer[residents] = True
+    population.volunteer_spells[residents] += 1
     state.changes.volunteers_added.extend(slots.tolist())
     state.roster_version += 1
+
+
+def _traits(state: DistrictState, scenario: Scenario, residents: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Skills (bit mask), motivation, patrol team and quitting threshold of recruits, each from its own stream."""
+    types = volunteer_skills(state)
+    share, patrol_share = scenario.volunteers.skill_share, scenario.linkage.discovery.patrol_share
+    n = residents.size
+    skills, motivation = np.zeros(n, dtype=np.int64), np.zeros(n)
+    patrol, quit_threshold = np.zeros(n, dtype=bool), np.zeros(n)
+    spells = state.population.volunteer_spells
+    for i, resident in enumerate(residents.tolist()):
+        rng = state.streams.member("traits", resident, int(spells[resident]))
+        skills[i] = int(((rng.random(types.size) < share) * (1 << types)).sum())
+        motivation[i] = rng.beta(2.0, 2.0)
+        patrol[i] = rng.random() < patrol_share
+        quit_threshold[i] = rng.exponential(1.0)
+    return skills, motivation, patrol, quit_threshold
 
 
 def step(state: DistrictState, scenario: Scenario, day: int) -> None:
