@@ -9,6 +9,10 @@ visits serve, on the spot, the household's needs a volunteer may serve (routine 
 volunteers take, by volunteers with the skill): each such need takes its own hours from those
 volunteers, in parts if they have fewer left today, and the dispatcher finds the rest. Severe
 needs and needs volunteers do not serve are passed on to the dispatcher.
+
+Phase ``step(state, scenario, day)``; reads ``linkage.service_mode``, ``linkage.list_share``,
+``linkage.list_interval_days``, ``linkage.list_visit_hours`` (and, through the volunteers'
+activation, ``volunteers.unorganised_activation`` and the supervision rates).
 """
 
 from __future__ import annotations

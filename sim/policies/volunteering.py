@@ -11,7 +11,8 @@ later recruit is.
 
 Phase ``step(state, scenario, day)``; reads ``volunteers.*``, ``social_workers.volunteers_per_supervision_hour``,
 ``linkage.points_*``, ``linkage.service_mode``, ``linkage.list_share``,
-``linkage.discovery.patrol_share`` and ``linkage.discovery.patrol_hours_per_week``.
+``linkage.discovery.patrol_share`` and ``linkage.discovery.patrol_hours_per_week``; when the state
+is built, ``communities.<name>.volunteers`` (the initial volunteers).
 """
 
 from __future__ import annotations

@@ -44,3 +44,20 @@ def test_the_core_runs_without_importing_mesa() -> None:
             "state = build_state(s, 1); [step_day(state, s, d) for d in range(3)]; "
             "assert not [m for m in sys.modules if m.split('.')[0] == 'mesa'], 'mesa imported'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=__file__.rsplit("/tests/", 1)[0])
+
+
+def test_every_phase_has_one_shape_and_its_module_names_the_scenario_sections_it_reads() -> None:
+    import ast
+    import inspect
+    import sys
+
+    for name, phase in PHASES:
+        assert list(inspect.signature(phase).parameters) == ["state", "scenario", "day"], name
+        module = sys.modules[phase.__module__]
+        doc = module.__doc__ or ""
+        tree = ast.parse(inspect.getsource(module))
+        sections = {node.attr for node in ast.walk(tree)
+                    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "scenario"}
+        assert "Phase" in doc and " read" in doc, name
+        for section in sections:
+            assert f"``{section}" in doc, f"{module.__name__} reads scenario.{section} but its docstring does not say so"
