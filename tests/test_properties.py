@@ -1,4 +1,5 @@
-"""Hypothesis: over random valid scenarios, every invariant holds and every need ends in exactly one state."""
+"""Hypothesis: over random valid scenarios, every invariant holds, every need ends in exactly one state, and
+a headless run (no Mesa agents) gives exactly the results of a run with agents."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from hypothesis import HealthCheck, given, settings
 
 from sim.metrics import invariants
 from sim.needs import State
-from sim.run import resolve
+from sim.run import resolve, simulate
 
 from .conftest import BASELINE, run_model
 from .strategies import scenarios
+
 
 @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
@@ -31,6 +33,7 @@ def test_invariants_hold_in_every_run(case) -> None:
     assert np.all(model.needs.view("close_day")[closed] >= model.needs.view("arrival_day")[closed])
     met = state == State.MET
     assert np.all(model.needs.view("match_day")[met] >= 0)
+    assert simulate(scenario, seed=seed) == model.result()  # the Mesa view changes nothing
 
 
 def test_tiny_budget_gives_finite_leverage() -> None:
