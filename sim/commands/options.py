@@ -6,6 +6,8 @@ import argparse
 import tomllib
 from typing import Any
 
+from sim.kpis import Lang
+
 
 def positive_int(text: str) -> int:
     """A whole number >= 1."""
@@ -15,6 +17,14 @@ def positive_int(text: str) -> int:
 def non_negative_int(text: str) -> int:
     """A whole number >= 0."""
     return _bounded_int(text, 0)
+
+
+def language(text: str) -> Lang:
+    """A ``--lang`` value, resolved once into a ``Lang``."""
+    try:
+        return Lang(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a language (allowed: {', '.join(Lang)})") from None
 
 
 def _bounded_int(text: str, low: int) -> int:
