@@ -32,7 +32,7 @@ def measure(residents: int, days: int) -> dict[str, float]:
     })
     rss_before = _rss_bytes()
     start = time.perf_counter()
-    model = FiveSocietyModel(scenario)
+    model = FiveSocietyModel(scenario, agents=False)  # headless, as experiments and calibration run
     built = time.perf_counter()
     model.run(days)
     kpis = model.result().kpis

@@ -6,9 +6,15 @@ whatever the policies, so a policy change never changes which needs arise (commo
 numbers). A need is reported once its accumulated reporting hazard passes its threshold, and
 found by active discovery once its discovery hazard passes its own: policies change hazards,
 never thresholds, so more discovery effort finds every need at least as early.
+
+Phase ``step(state, scenario, day)``; reads ``needs.*`` (rates, sizes, patience, hidden and
+severe shares, multipliers), resolved once into ``NeedParameters`` and ``Arrivals`` when the state
+is built.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +22,9 @@ from sim.needs import DEFAULTS, NEED_TYPES, NeedTable, State
 from sim.population import Population
 from sim.rng import Streams
 from sim.scenario import Scenario, providers_of
+
+if TYPE_CHECKING:
+    from sim.core.state import DistrictState
 
 HOURS_SHAPE = 2.0  # gamma shape of hours and yuan per need [assumed: right-skewed sizes]
 VULNERABLE_HIDDEN_MULTIPLIER = 1.5  # elderly, disabled and hardship residents hide needs more [assumed]
@@ -34,8 +43,10 @@ class NeedParameters:
                             "yuan_mean", "patience_days", "hidden_share", "severe_share")
             })
         self.rate_per_year = np.array([[r["rate_child_per_year"], r["rate_working_per_year"], r["rate_elderly_per_year"]] for r in rows])
-        for key in ("hours_mean", "yuan_mean", "hidden_share", "severe_share"):
-            setattr(self, key, np.array([r[key] for r in rows]))
+        self.hours_mean = np.array([r["hours_mean"] for r in rows])
+        self.yuan_mean = np.array([r["yuan_mean"] for r in rows])
+        self.hidden_share = np.array([r["hidden_share"] for r in rows])
+        self.severe_share = np.array([r["severe_share"] for r in rows])
         self.patience_days = np.array([r["patience_days"] for r in rows], dtype=np.int32)
         self.service_days = np.array([DEFAULTS[t].service_days for t in NEED_TYPES], dtype=np.int32)
         self.providers = np.array([int(providers_of(scenario, t, severe=False)) for t in NEED_TYPES])
@@ -98,3 +109,8 @@ class Arrivals:
             listed=listed[resident],
         )
 
+
+
+def step(state: DistrictState, scenario: Scenario, day: int) -> None:
+    """Today's new needs join the need table."""
+    state.arrivals.draw(day, state.streams, state.population, state.needs, state.listed)

@@ -13,7 +13,14 @@ mean), then ``main``/``decision`` flags when it belongs in the main table or the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
+
+
+class Lang(StrEnum):
+    """A language every planner-facing text exists in; command-line ``--lang`` values resolve into it."""
+
+    EN = "en"
+    ZH = "zh"
 
 
 class Better(str, Enum):

@@ -7,6 +7,9 @@ programme place or a fund grant serves what is left of a need at once (``start_s
 
 ``Tally`` keeps running counts of closures (overall and by resident group) so that daily series
 and final KPIs never rescan the whole need table.
+
+Phase ``step(state, scenario, day)``; reads no scenario keys (patience and service days are in the
+need table and ``state.need_params``).
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ import numpy as np
 from sim.needs import DONE_HOURS, HOURS_PROVIDERS, IN_DELIVERY, Group, Provider, State
 
 if TYPE_CHECKING:
-    from sim.model import FiveSocietyModel
+    from sim.core.state import DistrictState
+    from sim.scenario import Scenario
 
 GROUP_FLAGS = ("elderly", "disabled", "children", "hardship")
-PROVIDER_NAMES = {int(p): p.name.lower() for p in Provider}
+PROVIDER_NAMES = {int(p): (p.name or str(int(p))).lower() for p in Provider}
 SATISFACTION_GAIN = 0.1   # per need met on time [assumed]
 SATISFACTION_LOSS = 0.15  # per need closed unmet [assumed]
 
@@ -48,9 +52,9 @@ class Tally:
         return self.met[group] / closed if closed else 0.0
 
 
-def group_flags(model: FiveSocietyModel, ids: np.ndarray) -> dict[str, np.ndarray]:
+def group_flags(state: DistrictState, ids: np.ndarray) -> dict[str, np.ndarray]:
     """Masks of the resident groups the needs ``ids`` belong to."""
-    population, resident = model.population, model.needs.resident[ids]
+    population, resident = state.population, state.needs.resident[ids]
     return {
         "elderly": population.group[resident] == Group.ELDERLY,
         "disabled": population.disabled[resident],
@@ -59,82 +63,82 @@ def group_flags(model: FiveSocietyModel, ids: np.ndarray) -> dict[str, np.ndarra
     }
 
 
-def deliver(model: FiveSocietyModel, ids: np.ndarray, hours: np.ndarray, provider: Provider, day: int) -> np.ndarray:
+def deliver(state: DistrictState, ids: np.ndarray, hours: np.ndarray, provider: Provider, day: int) -> np.ndarray:
     """``hours`` given today by ``provider`` to the distinct needs ``ids``; returns the mask of needs now fully given."""
-    needs = model.needs
-    _take(model, ids[needs.state[ids] != State.IN_SERVICE], day)
+    needs = state.needs
+    _take(state, ids[needs.state[ids] != State.IN_SERVICE], day)
     needs.hours_left[ids] -= hours
     getattr(needs, HOURS_PROVIDERS[provider])[ids] += hours
     done = needs.hours_left[ids] <= DONE_HOURS
-    _given(model, ids[done], provider, day)
+    _given(state, ids[done], provider, day)
     return done
 
 
-def start_service(model: FiveSocietyModel, ids: np.ndarray, provider: Provider, day: int) -> None:
+def start_service(state: DistrictState, ids: np.ndarray, provider: Provider, day: int) -> None:
     """Needs ``ids`` are served whole today by a programme place or a fund grant."""
     if len(ids) == 0:
         return
-    _take(model, ids[model.needs.state[ids] != State.IN_SERVICE], day)
-    _given(model, ids, provider, day)
+    _take(state, ids[state.needs.state[ids] != State.IN_SERVICE], day)
+    _given(state, ids, provider, day)
 
 
-def _take(model: FiveSocietyModel, ids: np.ndarray, day: int) -> None:
+def _take(state: DistrictState, ids: np.ndarray, day: int) -> None:
     """Needs ``ids`` get their first hour today: in service, patience stopped, waiting time counted."""
     if len(ids) == 0:
         return
-    needs = model.needs
+    needs = state.needs
     needs.state[ids] = State.IN_SERVICE
     needs.match_day[ids] = day
     needs.service_end_day[ids] = IN_DELIVERY
-    model.tally.days_to_service_sum += int((day - needs.arrival_day[ids]).sum())
-    model.tally.served_started += len(ids)
+    state.tally.days_to_service_sum += int((day - needs.arrival_day[ids]).sum())
+    state.tally.served_started += len(ids)
 
 
-def _given(model: FiveSocietyModel, ids: np.ndarray, provider: Provider, day: int) -> None:
+def _given(state: DistrictState, ids: np.ndarray, provider: Provider, day: int) -> None:
     """Needs ``ids`` have all their hours: ``provider`` completed them; they end after their service days."""
     if len(ids) == 0:
         return
-    needs = model.needs
+    needs = state.needs
     needs.hours_left[ids] = 0.0
     needs.provider[ids] = int(provider)
-    needs.service_end_day[ids] = np.maximum(day, needs.match_day[ids] + model.need_params.service_days[needs.type[ids]])
-    model.tally.by_provider[PROVIDER_NAMES[int(provider)]] += len(ids)
+    needs.service_end_day[ids] = np.maximum(day, needs.match_day[ids] + state.need_params.service_days[needs.type[ids]])
+    state.tally.by_provider[PROVIDER_NAMES[int(provider)]] += len(ids)
 
 
-def in_delivery(model: FiveSocietyModel, ids: np.ndarray) -> np.ndarray:
+def in_delivery(state: DistrictState, ids: np.ndarray) -> np.ndarray:
     """Mask of needs ``ids`` that have been given some hours and still lack some."""
-    needs = model.needs
+    needs = state.needs
     return (needs.state[ids] == State.IN_SERVICE) & (needs.service_end_day[ids] == IN_DELIVERY)
 
 
-def step(model: FiveSocietyModel, day: int) -> None:
+def step(state: DistrictState, scenario: Scenario, day: int) -> None:
     """Complete services that end today, close needs whose patience ran out, prune the open list."""
-    needs = model.needs
+    needs = state.needs
     open_ids = needs.open_ids
-    state = needs.state[open_ids]
-    done = open_ids[(state == State.IN_SERVICE) & (needs.service_end_day[open_ids] <= day)]
-    waiting = (state == State.UNREPORTED) | (state == State.WAITING)
+    kind = needs.state[open_ids]
+    done = open_ids[(kind == State.IN_SERVICE) & (needs.service_end_day[open_ids] <= day)]
+    waiting = (kind == State.UNREPORTED) | (kind == State.WAITING)
     expired = open_ids[waiting & (day - needs.arrival_day[open_ids] >= needs.patience_days[open_ids])]
-    _close(model, done, State.MET, day)
-    _close(model, expired, State.UNMET, day)
+    _close(state, done, State.MET, day)
+    _close(state, expired, State.UNMET, day)
     needs.prune()
 
 
-def _close(model: FiveSocietyModel, ids: np.ndarray, state: State, day: int) -> None:
+def _close(state: DistrictState, ids: np.ndarray, outcome: State, day: int) -> None:
     if len(ids) == 0:
         return
-    needs, population = model.needs, model.population
-    needs.close(ids, state, day)
-    model.tally.add(model.tally.met if state == State.MET else model.tally.unmet, group_flags(model, ids))
+    needs, population = state.needs, state.population
+    needs.close(ids, outcome, day)
+    state.tally.add(state.tally.met if outcome == State.MET else state.tally.unmet, group_flags(state, ids))
     resident = needs.resident[ids]
-    if state == State.MET:
+    if outcome == State.MET:
         wait = (needs.match_day[ids] - needs.arrival_day[ids]) / needs.patience_days[ids]
         np.add.at(population.satisfaction, resident, SATISFACTION_GAIN * (1.0 - np.clip(wait, 0.0, 1.0)))
     else:
         np.add.at(population.satisfaction, resident, -SATISFACTION_LOSS)
     np.clip(population.satisfaction, 0.0, 1.0, out=population.satisfaction)
-    counts = np.bincount(needs.community[ids], minlength=len(model.committees))
-    for committee, count in zip(model.committees, counts):
+    counts = np.bincount(needs.community[ids], minlength=state.communities)
+    for committee, count in zip(state.committees, counts):
         if count:
-            committee.record_closures(int(count) if state == State.MET else 0, 0 if state == State.MET else int(count))
-    np.add.at(model.unmet_by_compound if state == State.UNMET else model.met_by_compound, population.compound[resident], 1)
+            committee.record_closures(int(count) if outcome == State.MET else 0, 0 if outcome == State.MET else int(count))
+    np.add.at(state.unmet_by_compound if outcome == State.UNMET else state.met_by_compound, population.compound[resident], 1)

@@ -10,9 +10,11 @@ exactly one of MET, UNMET, or (at the end of the run) one of the pending states.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum, IntEnum, IntFlag
+from enum import Enum, IntEnum, IntFlag, StrEnum
 
 import numpy as np
+
+from sim.core.table import F32, F64, I8, I16, I32, ArrayTable, Bool
 
 
 class NeedType(str, Enum):
@@ -99,12 +101,21 @@ DEFAULTS: dict[NeedType, NeedDefaults] = {
     NeedType.DAILY_LIFE: NeedDefaults(0.02, 0.12, 0.3, 1.5, 0.0, 7, 0.10, 0.0, 0, V | PG, SW | PR),
 }
 
+class Programme(StrEnum):
+    """Group programmes run by social organisations; each serves some need types."""
+
+    CANTEEN = "canteen"
+    DAY_CARE = "day_care"
+    CLASSES = "classes"
+    MARKET = "market"
+
+
 # Which group programme serves which need types.
-PROGRAMME_TYPES: dict[str, tuple[NeedType, ...]] = {
-    "canteen": (NeedType.MEALS,),
-    "day_care": (NeedType.ELDERLY_CARE, NeedType.COMPANIONSHIP),
-    "classes": (NeedType.CHILD_CARE,),
-    "market": (NeedType.DAILY_LIFE,),
+PROGRAMME_TYPES: dict[Programme, tuple[NeedType, ...]] = {
+    Programme.CANTEEN: (NeedType.MEALS,),
+    Programme.DAY_CARE: (NeedType.ELDERLY_CARE, NeedType.COMPANIONSHIP),
+    Programme.CLASSES: (NeedType.CHILD_CARE,),
+    Programme.MARKET: (NeedType.DAILY_LIFE,),
 }
 
 # Providers whose hours a need takes, and the need-table column counting the hours each gave.
@@ -113,23 +124,36 @@ DONE_HOURS = 1e-9  # hours left at or below which a need's hours are all given
 IN_DELIVERY = np.iinfo(np.int32).max  # service end day of a need whose hours are still being given
 
 
-class NeedTable:
+class NeedTable(ArrayTable):
     """Struct-of-arrays store of every need of a run; grows by doubling."""
 
-    FIELDS: dict[str, type] = {
-        "resident": np.int32, "community": np.int16, "type": np.int8, "severe": np.bool_,
-        "hidden": np.bool_, "hours": np.float32, "yuan": np.float32, "arrival_day": np.int32,
-        "patience_days": np.int32, "state": np.int8, "report_threshold": np.float32,
-        "report_hazard": np.float32, "discovery_threshold": np.float32,
-        "discovery_hazard": np.float32, "discovered": np.bool_, "match_day": np.int32,
-        "service_end_day": np.int32, "close_day": np.int32, "provider": np.int8, "listed": np.bool_,
-        "hours_left": np.float64, **{column: np.float64 for column in HOURS_PROVIDERS.values()},
-    }
+    resident: I32
+    community: I16
+    type: I8
+    severe: Bool
+    hidden: Bool
+    hours: F32
+    yuan: F32
+    arrival_day: I32
+    patience_days: I32
+    state: I8
+    report_threshold: F32
+    report_hazard: F32
+    discovery_threshold: F32
+    discovery_hazard: F32
+    discovered: Bool
+    match_day: I32
+    service_end_day: I32
+    close_day: I32
+    provider: I8
+    listed: Bool
+    hours_left: F64
+    given_volunteer: F64       # the columns of HOURS_PROVIDERS: hours each kind of provider gave
+    given_social_worker: F64
+    given_professional: F64
 
     def __init__(self, capacity: int = 1024) -> None:
-        self.size = 0
-        for name, dtype in self.FIELDS.items():
-            setattr(self, name, np.zeros(capacity, dtype=dtype))
+        super().__init__(capacity)
         self.open_ids = np.zeros(0, dtype=np.int64)
 
     def append(self, **columns: np.ndarray) -> np.ndarray:
@@ -137,25 +161,13 @@ class NeedTable:
         count = len(columns["resident"])
         self._reserve(self.size + count)
         ids = np.arange(self.size, self.size + count)
-        for name, values in columns.items():
-            getattr(self, name)[ids] = values
+        self._put(ids, columns)
         for name in ("match_day", "service_end_day", "close_day"):
             if name not in columns:
                 getattr(self, name)[ids] = -1
         self.size += count
         self.open_ids = np.concatenate([self.open_ids, ids])
         return ids
-
-    def _reserve(self, needed: int) -> None:
-        capacity = len(self.resident)
-        if needed <= capacity:
-            return
-        new_capacity = max(needed, 2 * capacity)
-        for name in self.FIELDS:
-            old = getattr(self, name)
-            grown = np.zeros(new_capacity, dtype=old.dtype)
-            grown[: len(old)] = old
-            setattr(self, name, grown)
 
     def close(self, ids: np.ndarray, state: State, day: int) -> None:
         """Close needs as MET or UNMET on ``day``."""
@@ -166,10 +178,6 @@ class NeedTable:
         """Drop closed needs from ``open_ids``."""
         states = self.state[self.open_ids]
         self.open_ids = self.open_ids[states <= State.IN_SERVICE]
-
-    def view(self, name: str) -> np.ndarray:
-        """The filled part of one field."""
-        return getattr(self, name)[: self.size]
 
     def count(self, state: State) -> int:
         """How many needs are in ``state`` now."""

@@ -10,7 +10,7 @@ import numpy as np
 
 from sim.needs import Group
 from sim.scenario import Community, Scenario
-from sim.world import Layout
+from sim.world import Layout, Rect
 
 # Relative disability prevalence by age group (child, working, elderly). [assumed; China's
 # 2006 disability survey shows prevalence rising steeply with age]
@@ -23,8 +23,19 @@ class Population:
 
     def __init__(self, scenario: Scenario, layout: Layout, rng: np.random.Generator) -> None:
         parts = [_draw_community(c, b.index, b.compounds, rng) for c, b in zip(scenario.communities.values(), layout.blocks)]
-        for name in parts[0]:
-            setattr(self, name, np.concatenate([part[name] for part in parts]))
+
+        def joined(name: str) -> np.ndarray:
+            return np.concatenate([part[name] for part in parts])
+
+        self.group = joined("group")
+        self.disabled = joined("disabled")
+        self.hardship = joined("hardship")
+        self.digital = joined("digital")
+        self.community = joined("community")
+        self.compound_local = joined("compound_local")
+        self.cell_x = joined("cell_x")
+        self.cell_y = joined("cell_y")
+        self.list_u = joined("list_u")  # uniform draw deciding which elderly are on the visit list
         self.size = len(self.group)
         self.x_m = (self.cell_x + 0.5) * layout.cell_size_m
         self.y_m = (self.cell_y + 0.5) * layout.cell_size_m
@@ -35,6 +46,7 @@ class Population:
         self.vulnerable = (self.group == Group.ELDERLY) | self.disabled | self.hardship
         self.satisfaction = np.full(self.size, 0.5, dtype=np.float32)
         self.is_volunteer = np.zeros(self.size, dtype=bool)
+        self.volunteer_spells = np.zeros(self.size, dtype=np.int64)  # times each resident has joined as a volunteer
         self.had_need = np.zeros(self.size, dtype=bool)
         self.counts = np.bincount(self.community, minlength=len(layout.blocks))
         offsets = np.cumsum([0] + [len(b.compounds) for b in layout.blocks])
@@ -50,7 +62,7 @@ class Population:
         return self.hardship | self.disabled | ((self.group == Group.ELDERLY) & (rng_u < elderly_share))
 
 
-def _draw_community(c: Community, index: int, compounds: tuple, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def _draw_community(c: Community, index: int, compounds: tuple[Rect, ...], rng: np.random.Generator) -> dict[str, np.ndarray]:
     n = c.residents
     u = rng.random((6, n))
     group = np.where(u[0] < c.share_children, Group.CHILD,

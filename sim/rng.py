@@ -2,7 +2,9 @@
 
 Every random process draws from its own numpy ``Generator``, derived from the scenario seed and
 the process's name, so a policy that changes how often one process draws leaves every other
-process's draws untouched.
+process's draws untouched. A process whose draws belong to one member (a recruit's traits) draws
+from that member's own generator (``Streams.member``), so drawing for one member never shifts
+another's draws.
 """
 
 from __future__ import annotations
@@ -12,16 +14,15 @@ import zlib
 import numpy as np
 
 STREAMS = (
-    "layout",       # where compounds and residents sit
     "population",   # who the residents are
     "arrivals",     # which needs arise, their size and patience
     "reporting",    # thresholds for residents reporting their own needs
     "discovery",    # thresholds for active discovery of unreported needs
-    "matching",     # tie-breaks when dispatching providers
     "recruitment",  # which residents become volunteers
-    "quitting",     # when volunteers quit
     "giving",       # donations to community funds
-    "skills",       # volunteers' skills and motivation
+)
+MEMBER_STREAMS = (
+    "traits",       # a recruit's skills, motivation, team and quitting threshold, per resident and spell
 )
 
 
@@ -39,6 +40,13 @@ class Streams:
 
     def _make(self, name: str) -> np.random.Generator:
         sequence = np.random.SeedSequence(entropy=self.seed, spawn_key=(stream_key(name),))
+        return np.random.Generator(np.random.PCG64(sequence))
+
+    def member(self, name: str, *keys: int) -> np.random.Generator:
+        """The generator of one member of a process (``traits`` of resident ``r`` in spell ``k``: ``member("traits", r, k)``)."""
+        if name not in MEMBER_STREAMS:
+            raise AttributeError(f"no member stream named {name!r} (member streams: {', '.join(MEMBER_STREAMS)})")
+        sequence = np.random.SeedSequence(entropy=self.seed, spawn_key=(stream_key(name), *keys))
         return np.random.Generator(np.random.PCG64(sequence))
 
     def __getattr__(self, name: str) -> np.random.Generator:

@@ -46,7 +46,7 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 def simulate(scenario: Scenario | str | Path, seed: int | None = None, days: int | None = None) -> RunResult:
-    """Run the model for ``days`` (default: the scenario's) with ``seed`` (default: the scenario's).
+    """Run the model headless (no Mesa agents) for ``days`` (default: the scenario's) with ``seed`` (default: the scenario's).
 
     ``scenario`` is a ``Scenario``, a path or a shipped scenario's name. Bad arguments raise
     ``ScenarioError`` naming them; a run that cannot fit in this machine's memory is refused
@@ -60,7 +60,7 @@ def simulate(scenario: Scenario | str | Path, seed: int | None = None, days: int
     scenario = resolve(scenario)
     seed, days = check_seed(seed), check_days(days)
     check_memory(scenario, f"scenario {scenario.name!r}")
-    model = FiveSocietyModel(scenario, seed=scenario.seed if seed is None else seed)
+    model = FiveSocietyModel(scenario, seed=scenario.seed if seed is None else seed, agents=False)
     try:
         model.run(scenario.days if days is None else days)
         return model.result()

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.needs import DEFAULTS, NEED_TYPES, PROGRAMME_TYPES, NeedType, Provider
+from sim.needs import DEFAULTS, NEED_TYPES, PROGRAMME_TYPES, NeedType, Programme, Provider
 
 
 class Strict(BaseModel):
@@ -68,15 +68,6 @@ class ProviderKind(str, Enum):
 
 
 ProviderKinds = list[Annotated[ProviderKind, Field(strict=False)]]
-
-
-class Programme(str, Enum):
-    """Group programmes run by social organisations; each serves some need types."""
-
-    CANTEEN = "canteen"
-    DAY_CARE = "day_care"
-    CLASSES = "classes"
-    MARKET = "market"
 
 
 class Community(Strict):
@@ -196,9 +187,10 @@ class Schedules(Strict):
     classes: Opening = Field(Opening(days_per_week=2, places_per_day=25.0), description="[assumed] two class days a week, ~25 seats")
     market: Opening = Field(Opening(days_per_week=1, places_per_day=60.0), description="[seed: Donglanwan weekly 360 volunteer market] one day a week; ~60 visitors [assumed]")
 
-    def of(self, programme: str) -> Opening:
-        """The schedule of one programme by name."""
-        return getattr(self, programme)
+    def of(self, programme: Programme) -> Opening:
+        """The schedule of one programme."""
+        opening: Opening = getattr(self, Programme(programme).value)
+        return opening
 
 
 class Giving(Strict):
@@ -345,7 +337,7 @@ def present_kinds(scenario: Scenario, community: Community, need_type: NeedType)
     present = Provider.VOLUNTEER | Provider.SOCIAL_WORKER | Provider.FUND
     if scenario.organizations.service_orgs > 0:
         present |= Provider.PROFESSIONAL
-    if any(need_type in PROGRAMME_TYPES[p.value] for p in community.programmes):
+    if any(need_type in PROGRAMME_TYPES[p] for p in community.programmes):
         present |= Provider.PROGRAMME
     return present
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.agents import CommunityCommittee, CommunityFund, Resident, SocialOrganization, SocialWorker, Volunteer
+from sim.core.records import Team
 from sim.needs import Group
 
 from .conftest import run_model, small
@@ -30,10 +31,21 @@ def test_agents_read_their_entry() -> None:
         assert 0.0 <= resident.satisfaction <= 1.0
     for volunteer in model.agents_by_type[Volunteer]:
         assert model.population.is_volunteer[volunteer.resident]
-        assert volunteer.team in ("patrol", "service") and volunteer.hours_per_week > 0
+        assert volunteer.team in (Team.PATROL, Team.SERVICE) and volunteer.hours_per_week > 0
 
 
 def test_quitting_volunteers_leave_the_grid() -> None:
     model = run_model(small({"volunteers.quit_rate_per_year": 0.95}, residents=600, days=200), seed=2)
     on_grid = sum(isinstance(a, Volunteer) for cell in model.grid.all_cells for a in cell.agents)
     assert on_grid == len(model.agents_by_type[Volunteer]) < np.count_nonzero(model.volunteers.view("initial"))
+
+
+def test_headless_runs_give_the_same_results_as_runs_with_agents() -> None:
+    from sim.model import FiveSocietyModel
+
+    scenario = small({"linkage.service_mode": "mixed", "linkage.discovery.patrol_share": 0.3}, residents=600, days=60)
+    shown, headless = FiveSocietyModel(scenario, seed=5), FiveSocietyModel(scenario, seed=5, agents=False)
+    shown.run(60)
+    headless.run(60)
+    assert shown.result() == headless.result()
+    assert not headless.agents and len(shown.agents_by_type[Volunteer]) == int(np.count_nonzero(shown.volunteers.view("active")))

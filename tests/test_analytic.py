@@ -13,42 +13,7 @@ from sim.model import FiveSocietyModel
 from sim.needs import NEED_TYPES, NeedType, Provider, State
 
 from .conftest import run_model, small
-
-ALL_TYPES = [t.value for t in NEED_TYPES]
-DAILY_LIFE = NEED_TYPES.index(NeedType.DAILY_LIFE)
-
-
-def nothing_hidden() -> dict[str, Any]:
-    """Every need reported within about a day: none hidden, everyone online."""
-    return {
-        **{f"needs.{t}.hidden_share": 0.0 for t in ALL_TYPES},
-        "linkage.online_reporting": True, "linkage.discovery.online_rate_per_day": 10.0,
-        "communities.baseline.digital_share_elderly": 1.0, "communities.baseline.digital_share_other": 1.0,
-    }
-
-
-def no_needs_but(**rates: float) -> dict[str, Any]:
-    """Arrival rates of every type zero, except ``rates`` (``daily_life=3.0``: per working-age resident-year)."""
-    zero = {f"needs.{t}.rate_{g}_per_year": 0.0 for t in ALL_TYPES for g in ("child", "working", "elderly")}
-    return {**zero, **{f"needs.{t}.rate_working_per_year": rate for t, rate in rates.items()}}
-
-
-def no_money() -> dict[str, Any]:
-    """No budget, no outside social workers, no base programme places, no gifts."""
-    return {
-        "budget.total_yuan": 0.0, "social_workers.base_workers": 0.0, "organizations.base_places": 0,
-        "giving.donors_per_1000_per_year": 0.0, "giving.unit_gifts_per_year": 0.0,
-    }
-
-
-def steady_volunteers(count: int) -> dict[str, Any]:
-    """``count`` volunteers who never quit, are never recruited, give their whole pledge and have every skill."""
-    return {
-        "communities.baseline.volunteers": count, "volunteers.quit_rate_per_year": 0.0,
-        "volunteers.recruit_rate_per_year": 0.0, "volunteers.unorganised_activation": 1.0,
-        "volunteers.skill_share": 1.0, "volunteers.local_radius_m": 50_000.0,
-    }
-
+from .tiny import ALL_TYPES, DAILY_LIFE, no_money, no_needs_but, nothing_hidden, steady_volunteers
 
 def test_ample_capacity_and_nothing_hidden_give_coverage_near_one() -> None:
     ample = {

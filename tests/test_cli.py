@@ -97,3 +97,14 @@ def test_set_overrides_are_applied_and_validated(capsys: pytest.CaptureFixture[s
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "budget.totl: unknown key 'totl'" in result.stderr
     assert cli("run", str(BASELINE), "--set", "nonsense").returncode == 2
+
+
+def test_languages_resolve_once_into_lang_and_an_unknown_one_exits_2_naming_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    from sim.commands.options import language
+    from sim.kpis import Lang
+
+    assert language("zh") is Lang.ZH and Lang.ZH == "zh"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", str(BASELINE), "--lang", "fr"])
+    assert exit_info.value.code == 2
+    assert "'fr' is not a language (allowed: en, zh)" in capsys.readouterr().err

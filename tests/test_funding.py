@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.needs import Provider, State
+from sim.core.records import OrgKind
+from sim.needs import Programme, Provider, State
 from sim.policies.programmes import full_year_yuan
 from sim.scenario import Scenario
 
-SCHEDULES = Scenario().schedules
-
 from .conftest import run_model, small
+
+SCHEDULES = Scenario().schedules
 
 STREET = {"b": {"residents": 1500, "volunteers": 0, "street": "one"}}
 
@@ -48,7 +49,7 @@ def test_outreach_and_supervision_are_shared_by_head_count_within_the_street() -
 
 def test_demonstration_money_opens_the_canteen_on_its_real_days() -> None:
     conv_day = 12.0
-    full = sum(full_year_yuan(name, Scenario()) for name in ("canteen", "market"))
+    full = sum(full_year_yuan(name, Scenario()) for name in (Programme.CANTEEN, Programme.MARKET))
     overrides = {"communities.baseline.programmes": ["canteen", "market"], "conversion.yuan_per_place_day": conv_day,
                  "organizations.sessions_per_week": 0.0, "budget.total_yuan": 2 * full / 0.46}
     model = run_model(small(overrides, days=28), seed=1)
@@ -61,7 +62,7 @@ def test_demonstration_money_opens_the_canteen_on_its_real_days() -> None:
 
 
 def test_half_the_money_opens_half_the_weeks_at_full_places() -> None:
-    full = full_year_yuan("canteen", Scenario())
+    full = full_year_yuan(Programme.CANTEEN, Scenario())
     overrides = {"communities.baseline.programmes": ["canteen"], "organizations.sessions_per_week": 0.0,
                  "budget.total_yuan": 0.5 * full / 0.46}
     model = run_model(small(overrides, days=5), seed=1)
@@ -79,7 +80,7 @@ def test_regular_attendance_is_counted_apart_from_needs_met() -> None:
 
 def test_purchased_services_are_one_pooled_contract_per_community() -> None:
     model = run_model(small({"organizations.service_orgs": 4}, days=10, communities={"b": {"residents": 800}}), seed=1)
-    slots = {o.professional_slot for o in model.organizations if o.kind == "service"}
+    slots = {o.professional_slot for o in model.organizations if o.kind == OrgKind.SERVICE}
     assert len(slots) == 2 == model.professionals.size
 
 

@@ -239,7 +239,7 @@ def test_activation_is_full_when_unorganised_volunteers_give_everything() -> Non
     model = run_model(small({"volunteers.unorganised_activation": 1.0}, days=5), seed=1)
     from sim.policies.volunteering import activation
 
-    assert np.all(activation(model) == 1.0)
+    assert np.all(activation(model.state, model.scenario) == 1.0)
 
 
 # -- every file in scenarios/levers/ acts ----------------------------------------------------

@@ -11,7 +11,7 @@ from sim.metrics import invariants
 
 from .conftest import run_model
 from .test_calibration import JOINT
-from .test_properties import scenarios
+from .strategies import scenarios
 
 pytestmark = pytest.mark.slow
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.agents.fund import CommunityFund
-from sim.agents.organization import ProgrammeRun
-from sim.agents.pools import HoursPool
+from sim.core.pools import HoursPool
+from sim.core.records import Fund, ProgrammeRun
 from sim.metrics import gini
-from sim.needs import NeedTable, State
+from sim.needs import NeedTable, Programme, State
 from sim.policies.discovery import impulse
 from sim.policies.funding import period_of, period_start
 from sim.rng import STREAMS, Streams
@@ -72,9 +71,7 @@ def test_hours_pool_banks_are_capped_and_audited() -> None:
 
 
 def test_fund_matches_from_reserve_only() -> None:
-    import mesa
-
-    fund = CommunityFund(mesa.Model(seed=1), community=0)
+    fund = Fund(community=0)
     fund.deposit_seed(100.0, matching=True)
     assert fund.donate(80.0, 20.0, ratio=1.0) == 80.0
     assert fund.donate(50.0, 0.0, ratio=1.0) == 20.0  # the reserve runs out
@@ -83,7 +80,7 @@ def test_fund_matches_from_reserve_only() -> None:
 
 
 def test_programme_sessions_spread_over_the_week() -> None:
-    run = ProgrammeRun("market", 0, (7,), 10.0, 1.0, (0, 0))
+    run = ProgrammeRun(Programme.MARKET, 0, (7,), 10.0, 1.0, (0, 0))
     assert sum(run.has_session(day) for day in range(70)) == 10
     run.sessions_per_week = 3.0
     assert sum(run.has_session(day) for day in range(70)) == 30
@@ -92,7 +89,7 @@ def test_programme_sessions_spread_over_the_week() -> None:
 
 
 def test_funded_weeks_open_on_the_programme_weekdays() -> None:
-    run = ProgrammeRun("canteen", 0, (1,), 40.0, 0.0, (0, 0), base_places=10.0, days_per_week=6, funded_places=40.0,
+    run = ProgrammeRun(Programme.CANTEEN, 0, (1,), 40.0, 0.0, (0, 0), base_places=10.0, days_per_week=6, funded_places=40.0,
                        funded_share=0.25)
     open_days = [day for day in range(56) if run.places_on(day) > 0]
     assert open_days == [21, 22, 23, 24, 25, 26, 49, 50, 51, 52, 53, 54]  # one week in four, six days of it
@@ -118,3 +115,17 @@ def test_gini() -> None:
 def test_scenario_hash_is_stable_and_sensitive() -> None:
     assert scenario_hash(small()) == scenario_hash(small())
     assert scenario_hash(small()) != scenario_hash(small({"linkage.points_enabled": True}))
+
+
+def test_array_tables_declare_their_columns_and_grow_together() -> None:
+    from sim.core.pools import VolunteerPool
+
+    table = NeedTable(capacity=2)
+    assert set(table.COLUMNS) >= {"resident", "hours_left", "given_volunteer"} and table.COLUMNS["state"] == np.int8
+    ids = table.append(resident=np.arange(3), hours=np.ones(3))
+    assert ids.tolist() == [0, 1, 2] and table.capacity == 4 and table.view("match_day").tolist() == [-1, -1, -1]
+    with pytest.raises(KeyError, match="no column hourz"):
+        table.append(resident=np.arange(1), hourz=np.ones(1))
+    pool = VolunteerPool(capacity=1)
+    pool.add(2, resident=np.array([5, 7]), hours_per_week=3.0)
+    assert pool.view("resident").tolist() == [5, 7] and pool.view("active").all() and pool.capacity == 2

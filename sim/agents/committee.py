@@ -1,33 +1,54 @@
 """CommunityCommittee: the resident committee that coordinates, runs the service point and records performance.
 
-The committee also keeps the register of screened households (走访台账, ``VisitRegister``) and the
-stock of hours its representatives (居民代表, unpaid residents) and its staff (社区工作者, paid) can
-give to contacts, visits and meetings.
+The agent is a view of a ``sim.core.records.Committee``. The committee also keeps the register of
+screened households (走访台账, ``VisitRegister``, in ``state.register``) and the stock of hours its
+representatives (居民代表, unpaid residents) and its staff (社区工作者, paid) can give to contacts,
+visits and meetings (``state.rounds``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 from mesa.discrete_space import Cell, FixedAgent
+
+from sim.core.records import NEVER_SCREENED_DAY, Committee, VisitRegister
 
 if TYPE_CHECKING:
     from sim.model import FiveSocietyModel
 
+__all__ = ["NEVER_SCREENED_DAY", "CommunityCommittee", "VisitRegister"]
+
 
 class CommunityCommittee(FixedAgent):
-    """Collects reports, dispatches providers, and keeps the community's record."""
+    """Collects reports, dispatches providers, and keeps the community's record (a view of ``record``)."""
 
-    def __init__(self, model: FiveSocietyModel, community: int, name: str, cell: Cell, prior_coverage: float) -> None:
+    model: FiveSocietyModel
+
+    def __init__(self, model: FiveSocietyModel, record: Committee, cell: Cell) -> None:
         super().__init__(model)
-        self.community = community
-        self.name = name
+        self.record = record
         self.cell = cell
-        self.period_met = 0
-        self.period_unmet = 0
-        self.last_coverage = prior_coverage
-        self.meetings_held = 0
+
+    @property
+    def community(self) -> int:
+        """Index of the community."""
+        return self.record.community
+
+    @property
+    def name(self) -> str:
+        """The community's name."""
+        return self.record.name
+
+    @property
+    def last_coverage(self) -> float:
+        """Coverage of the last closed funding period."""
+        return self.record.last_coverage
+
+    @property
+    def meetings_held(self) -> int:
+        """Residents' meetings held so far."""
+        return self.record.meetings_held
 
     @property
     def representatives(self) -> int:
@@ -38,40 +59,3 @@ class CommunityCommittee(FixedAgent):
     def staff(self) -> float:
         """Committee staff (社区工作者) of the community, full-time equivalents."""
         return float(self.model.rounds.staff[self.community])
-
-    def record_closures(self, met: int, unmet: int) -> None:
-        """Count needs closed this funding period."""
-        self.period_met += met
-        self.period_unmet += unmet
-
-    def close_period(self) -> float:
-        """Coverage of the period just ended (kept when nothing closed); resets the counters."""
-        closed = self.period_met + self.period_unmet
-        if closed:
-            self.last_coverage = self.period_met / closed
-        self.period_met = self.period_unmet = 0
-        return self.last_coverage
-
-
-NEVER_SCREENED_DAY = -100_000  # a day long before any run: never on the register
-
-
-class VisitRegister:
-    """走访台账: the day each household was last screened by a home visit or outreach."""
-
-    def __init__(self, households: int) -> None:
-        self.screened_day = np.full(households, NEVER_SCREENED_DAY, dtype=np.int64)
-
-    def record(self, households: np.ndarray, day: int) -> None:
-        """Households screened on ``day``."""
-        self.screened_day[households] = day
-
-    def on_register(self) -> np.ndarray:
-        """Households screened at least once."""
-        return self.screened_day > NEVER_SCREENED_DAY
-
-    def strength(self, households: np.ndarray, day: int, memory_days: float) -> np.ndarray:
-        """exp(-days since screening / memory) for households screened before ``day``, else 0."""
-        age = day - self.screened_day[households]
-        return np.where((age >= 1) & (self.screened_day[households] > NEVER_SCREENED_DAY),
-                        np.exp(-np.maximum(age, 0) / memory_days), 0.0)

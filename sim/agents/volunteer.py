@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from mesa.discrete_space import Cell, CellAgent
 
+from sim.core.records import Team
+
 if TYPE_CHECKING:
     from sim.model import FiveSocietyModel
 
@@ -39,9 +41,9 @@ class Volunteer(CellAgent):
         return bool(self.model.volunteers.patrol[self.slot])
 
     @property
-    def team(self) -> str:
+    def team(self) -> Team:
         """The team this volunteer works in: the patrol team (active discovery) or the service team."""
-        return "patrol" if self.patrol else "service"
+        return Team.PATROL if self.patrol else Team.SERVICE
 
     @property
     def skills(self) -> int:

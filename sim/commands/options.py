@@ -7,6 +7,7 @@ import tomllib
 from typing import Any
 
 from sim.errors import quote
+from sim.kpis import Lang
 
 MAX_DAYS = 36_500  # the scenario schema's bound on days
 MAX_SEED = 2**63 - 1  # the schema's and the result store's (SQLite INTEGER) bound on seeds
@@ -42,6 +43,14 @@ def workers(text: str) -> int:
 def replications(text: str) -> int:
     """``--replications``: 1 to 100,000."""
     return _bounded_int(text, 1, MAX_REPLICATIONS)
+
+
+def language(text: str) -> Lang:
+    """A ``--lang`` value, resolved once into a ``Lang``."""
+    try:
+        return Lang(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a language (allowed: {', '.join(Lang)})") from None
 
 
 def _bounded_int(text: str, low: int, high: int | None = None) -> int:

@@ -7,8 +7,9 @@ import math
 import sys
 from pathlib import Path
 
+from sim.commands.options import language
 from sim.errors import ScenarioError
-from sim.kpis import KPIS, Relative, is_share
+from sim.kpis import KPIS, Lang, Relative, is_share
 
 
 def mid_argument(text: str) -> tuple[str, float | Relative]:
@@ -32,7 +33,7 @@ def mid_argument(text: str) -> tuple[str, float | Relative]:
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     """``--lang``, ``--baseline``, ``--mid``, ``--kpi`` (shared with ``compare``)."""
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default: zh)")
+    parser.add_argument("--lang", type=language, metavar="{zh,en}", default=Lang.ZH, help="report language (default: zh)")
     parser.add_argument("--baseline", default=None, metavar="SCENARIO",
                         help="the option the others are compared with (default: the first scenario)")
     parser.add_argument("--mid", dest="mids", action="append", type=mid_argument, default=None, metavar="KPI=VALUE",

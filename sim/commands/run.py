@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from sim.commands.options import days, override, seed
+from sim.commands.options import days, language, override, seed
 from sim.kpi_table import format_kpis
+from sim.kpis import Lang
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -17,7 +18,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", dest="overrides", action="append", type=override, default=[], metavar="KEY=VALUE",
                         help="override a scenario key, e.g. --set budget.total_yuan=8e5 (repeatable; TOML values)")
     parser.add_argument("--json", action="store_true", help="print one JSON object of KPIs")
-    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the table (default: en)")
+    parser.add_argument("--lang", type=language, metavar="{en,zh}", default=Lang.EN, help="language of the table (default: en)")
     parser.add_argument("--all", action="store_true", help="show every KPI, not only the main ones")
 
 

@@ -12,7 +12,9 @@ import socket
 import warnings
 from pathlib import Path
 
+from sim.commands.options import language
 from sim.errors import ScenarioError
+from sim.kpis import Lang
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -36,7 +38,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help=f"scenario TOML file or shipped scenario name to start with (default: {DEFAULT_SCENARIO})")
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST}, this machine only)")
     parser.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
-    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language the app starts in (default: en)")
+    parser.add_argument("--lang", type=language, metavar="{en,zh}", default=Lang.EN, help="language the app starts in (default: en)")
     parser.add_argument("--scenarios-dir", default=None, metavar="DIR",
                         help="folder whose .toml files the app offers (default: the scenario's nearest 'scenarios' folder)")
 

@@ -18,6 +18,8 @@ that someone's hours pay for:
 A screened or covered household's unreported needs get the impulse -ln(1 - p) of that effort's
 detection probability. A need becomes WAITING when either hazard passes the need's own threshold
 (drawn at arrival), so more effort finds every need at least as early.
+
+Phase ``step(state, scenario, day)``; reads ``linkage.discovery.*`` and ``linkage.online_reporting``.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ import numpy as np
 
 from sim.needs import State
 
+from sim.policies.volunteering import patrollers_by_community
+
 if TYPE_CHECKING:
-    from sim.model import FiveSocietyModel
-    from sim.scenario import Discovery
+    from sim.core.state import DistrictState
+    from sim.scenario import Discovery, Scenario
 
 OUTREACH_TARGETING = 3.0  # outreach goes back to vulnerable households this many times as often [assumed]
 CADENCES = ("contact", "visit", "meeting")
@@ -121,18 +125,18 @@ class Outreach:
         self.hours_given = np.zeros(communities)
         self.hours_credited = np.zeros(communities)
 
-    def screen(self, model: FiveSocietyModel, day: int) -> np.ndarray:
+    def screen(self, state: DistrictState, scenario: Scenario, day: int) -> np.ndarray:
         """Today's screened households: as many as the outreach hours in hand allow, per community."""
-        per_household = model.scenario.linkage.discovery.outreach_hours_per_household
-        today = model.outreach_hours_per_week / 7.0
+        per_household = scenario.linkage.discovery.outreach_hours_per_household
+        today = state.capacity.outreach_hours_per_week / 7.0
         self.credit_hours += today
         self.hours_credited += today
         count = np.floor(self.credit_hours / per_household + 1e-9).astype(np.int64)
-        count = np.minimum(count, model.households.per_community)
+        count = np.minimum(count, state.households.per_community)
         hours = count * per_household
         self.credit_hours -= hours
         self.hours_given += hours
-        households, register = model.households, model.register
+        households, register = state.households, state.register
         chosen = []
         for c in np.flatnonzero(count):
             start, stop = households.start[c], households.stop[c]
@@ -142,11 +146,11 @@ class Outreach:
         return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
 
 
-def patrol_hazard(model: FiveSocietyModel) -> np.ndarray:
+def patrol_hazard(state: DistrictState, scenario: Scenario) -> np.ndarray:
     """Daily patrol hazard per resident, by community."""
-    d = model.scenario.linkage.discovery
-    residents = np.maximum(model.population.counts, 1)
-    patrollers = model.patrollers_by_community()
+    d = scenario.linkage.discovery
+    residents = np.maximum(state.population.counts, 1)
+    patrollers = patrollers_by_community(state)
     return patrollers * d.patrol_hours_per_week / 7.0 * d.residents_per_patrol_hour / residents * d.patrol_detect_prob
 
 
@@ -157,39 +161,39 @@ def _impulse_for(households_of_needs: np.ndarray, covered: np.ndarray, count: in
     return np.where(mask[households_of_needs], impulse(probability), 0.0)
 
 
-def effort_hazard(model: FiveSocietyModel, day: int, household: np.ndarray) -> np.ndarray:
+def effort_hazard(state: DistrictState, scenario: Scenario, day: int, household: np.ndarray) -> np.ndarray:
     """Today's discovery hazard from outreach and the cadence's rounds, for needs in ``household``; updates the register."""
-    households, register = model.households, model.register
-    d = model.scenario.linkage.discovery
+    households, register, rounds = state.households, state.register, state.rounds
+    d = scenario.linkage.discovery
     hazard = np.zeros(household.size)
-    screened = model.outreach.screen(model, day)
+    screened = state.outreach.screen(state, scenario, day)
     if screened.size:
         hazard += _impulse_for(household, screened, households.count, d.outreach_detect_prob)
         register.record(screened, day)
-    for name in model.rounds.today(day):
-        covered = model.rounds.hold(name, households.start)
+    for name in rounds.today(day):
+        covered = rounds.hold(name, households.start)
         if covered.size:
-            hazard += _impulse_for(household, covered, households.count, model.rounds.detect_prob(name))
+            hazard += _impulse_for(household, covered, households.count, rounds.detect_prob(name))
             if name in REGISTERING:
                 register.record(covered, day)
     return hazard
 
 
-def step(model: FiveSocietyModel, day: int) -> None:
+def step(state: DistrictState, scenario: Scenario, day: int) -> None:
     """Accumulate today's hazards and move needs that became known to WAITING."""
-    needs, population = model.needs, model.population
+    needs, population = state.needs, state.population
     ids = needs.open_ids[needs.state[needs.open_ids] == State.UNREPORTED]
-    d = model.scenario.linkage.discovery
+    d = scenario.linkage.discovery
     resident = needs.resident[ids]
-    household = model.households.of_resident[resident]
-    register_hazard = d.register_report_rate_per_day * model.register.strength(household, day, d.register_memory_days)
-    effort = effort_hazard(model, day, household)  # hours are spent whether or not a need is open
+    household = state.households.of_resident[resident]
+    register_hazard = d.register_report_rate_per_day * state.register.strength(household, day, d.register_memory_days)
+    effort = effort_hazard(state, scenario, day, household)  # hours are spent whether or not a need is open
     if ids.size == 0:
         return
     walk_in = d.walk_in_rate_per_day * np.exp(-population.service_distance_m[resident] / d.walk_in_decay_m)
-    online = d.online_rate_per_day * population.digital[resident] if model.scenario.linkage.online_reporting else 0.0
+    online = d.online_rate_per_day * population.digital[resident] if scenario.linkage.online_reporting else 0.0
     needs.report_hazard[ids] += np.where(needs.hidden[ids], 0.0, walk_in + online)
-    needs.discovery_hazard[ids] += patrol_hazard(model)[needs.community[ids]] + effort + register_hazard
+    needs.discovery_hazard[ids] += patrol_hazard(state, scenario)[needs.community[ids]] + effort + register_hazard
     reported = needs.report_hazard[ids] >= needs.report_threshold[ids]
     discovered = ~reported & (needs.discovery_hazard[ids] >= needs.discovery_threshold[ids])
     needs.state[ids[reported | discovered]] = State.WAITING

@@ -2,12 +2,16 @@
 
 The budget is disbursed in quarterly periods. At the start of each period every line is spread
 across communities by the spreading rule (performance-based uses each community's coverage in the
-previous period) and turned into capacity: social-worker hours (stations), programme places
-(demonstration communities), hub coordination hours (hub awards), professional hours (purchased
-services) and fund seed money. Capacity lines are paid day by day; a line with no recipient in a
-community (no programmes, no organisations) is not disbursed there, nor are demonstration yuan
-beyond what opens every programme every week. Station money is pooled by street: a street's
-social workers serve all its communities.
+previous period) and turned into capacity (``sim.policies.capacity``): social-worker hours
+(stations), programme places (demonstration communities), hub coordination hours (hub awards),
+professional hours (purchased services) and fund seed money. Capacity lines are paid day by day;
+a line with no recipient in a community (no programmes, no organisations) is not disbursed there,
+nor are demonstration yuan beyond what opens every programme every week. Station money is pooled
+by street: a street's social workers serve all its communities.
+
+Phase ``step(state, scenario, day)``; reads ``budget.*``, ``linkage.fund_matching_ratio`` and
+(through ``sim.policies.capacity``) ``conversion.*``, ``social_workers.*``, ``organizations.*``,
+``schedules``.
 """
 
 from __future__ import annotations
@@ -17,13 +21,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.policies import capacity
+from sim.policies.capacity import WEEKS_PER_YEAR
 from sim.scenario import BUDGET_LINES, SpreadRule
 
 if TYPE_CHECKING:
-    from sim.model import FiveSocietyModel
+    from sim.core.state import DistrictState
+    from sim.scenario import Scenario
+
+__all__ = ["CAPACITY_LINES", "PERIODS_PER_YEAR", "WEEKS_PER_YEAR", "period_of", "period_start", "spread_weights", "step"]
 
 PERIODS_PER_YEAR = 4
-WEEKS_PER_YEAR = 52.0
 CAPACITY_LINES = ("stations", "demonstration", "hub_awards", "purchased_services")
 
 
@@ -49,43 +57,36 @@ def spread_weights(rule: SpreadRule, residents: np.ndarray, expected_need: np.nd
     return raw / total if total > 0 else np.full(len(residents), 1.0 / len(residents))
 
 
-class Funding:
-    """Allocates each period's budget and keeps the government ledger."""
+def step(state: DistrictState, scenario: Scenario, day: int) -> None:
+    """Start a period when one begins, then pay today's share of the capacity lines."""
+    if day == 0 or period_of(day) != period_of(day - 1):
+        _start_period(state, scenario, day)
+    ledger = state.funding
+    for line in CAPACITY_LINES:
+        ledger.capacity_spent_yuan += ledger.yuan_per_year[line] / 365.0
 
-    def __init__(self, model: FiveSocietyModel) -> None:
-        self.model = model
-        self.budget = model.scenario.budget
-        n = len(model.committees)
-        self.yuan_per_year = {line: np.zeros(n) for line in BUDGET_LINES}
-        self.capacity_spent_yuan = np.zeros(n)
-        self.seed_spent_yuan = np.zeros(n)
 
-    def step(self, day: int) -> None:
-        """Start a period when one begins, then pay today's share of the capacity lines."""
-        if day == 0 or period_of(day) != period_of(day - 1):
-            self._start_period(day)
-        for line in CAPACITY_LINES:
-            self.capacity_spent_yuan += self.yuan_per_year[line] / 365.0
+def allocate(state: DistrictState, scenario: Scenario, coverage: np.ndarray) -> dict[str, np.ndarray]:
+    """Each line's yearly-rate yuan per community for a period: spread, where it has a recipient, up to what it can use."""
+    budget = scenario.budget
+    weights = spread_weights(budget.spread_rule, state.population.counts, state.expected_need_hours, coverage)
+    allocation = {}
+    for line in BUDGET_LINES:
+        offered = budget.total_yuan * getattr(budget, f"split_{line}") * weights * capacity.has_recipient(state, scenario, line)
+        allocation[line] = np.minimum(offered, capacity.usable_yuan_per_year(state, scenario, line))
+    return allocation
 
-    def _start_period(self, day: int) -> None:
-        model = self.model
-        coverage = np.array([c.close_period() for c in model.committees])
-        weights = spread_weights(self.budget.spread_rule, model.population.counts, model.expected_need_hours, coverage)
-        for line in BUDGET_LINES:
-            share = getattr(self.budget, f"split_{line}")
-            offered = self.budget.total_yuan * share * weights * model.has_recipient(line)
-            self.yuan_per_year[line] = np.minimum(offered, model.usable_yuan_per_year(line))
-        model.apply_capacity(self.yuan_per_year)
-        period = period_of(day)
-        days = period_start(period + 1) - period_start(period)
-        seed = self.yuan_per_year["fund_seed"] * days / 365.0
-        matching = model.scenario.linkage.fund_matching_ratio > 0
-        for fund, yuan in zip(model.funds, seed):
-            fund.release_reserve()
-            fund.deposit_seed(float(yuan), matching)
-        self.seed_spent_yuan += seed
 
-    @property
-    def spent_yuan(self) -> np.ndarray:
-        """Government money disbursed so far, per community."""
-        return self.capacity_spent_yuan + self.seed_spent_yuan
+def _start_period(state: DistrictState, scenario: Scenario, day: int) -> None:
+    coverage = np.array([c.close_period() for c in state.committees])
+    ledger = state.funding
+    ledger.yuan_per_year = allocate(state, scenario, coverage)
+    state.capacity = capacity.apply(state, scenario, capacity.convert(state, scenario, ledger.yuan_per_year))
+    period = period_of(day)
+    days = period_start(period + 1) - period_start(period)
+    seed = ledger.yuan_per_year["fund_seed"] * days / 365.0
+    matching = scenario.linkage.fund_matching_ratio > 0
+    for fund, yuan in zip(state.funds, seed):
+        fund.release_reserve()
+        fund.deposit_seed(float(yuan), matching)
+    ledger.seed_spent_yuan += seed

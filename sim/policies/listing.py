@@ -9,6 +9,10 @@ visits serve, on the spot, the household's needs a volunteer may serve (routine 
 volunteers take, by volunteers with the skill): each such need takes its own hours from those
 volunteers, in parts if they have fewer left today, and the dispatcher finds the rest. Severe
 needs and needs volunteers do not serve are passed on to the dispatcher.
+
+Phase ``step(state, scenario, day)``; reads ``linkage.service_mode``, ``linkage.list_share``,
+``linkage.list_interval_days``, ``linkage.list_visit_hours`` (and, through the volunteers'
+activation, ``volunteers.unorganised_activation`` and the supervision rates).
 """
 
 from __future__ import annotations
@@ -22,49 +26,50 @@ from sim.needs import DONE_HOURS, Provider, State
 from sim.policies.volunteering import activation, list_reserve_share
 
 if TYPE_CHECKING:
-    from sim.model import FiveSocietyModel
+    from sim.core.state import DistrictState
+    from sim.scenario import Scenario
 
 
-def step(model: FiveSocietyModel, day: int) -> None:
+def step(state: DistrictState, scenario: Scenario, day: int) -> None:
     """Make today's scheduled visits within the hours kept for them, and serve what they find."""
-    reserve = list_reserve_share(model)
+    reserve = list_reserve_share(scenario)
     if reserve <= 0.0:
         return
-    link = model.scenario.linkage
-    due = model.listed_ids[model.listed_ids % link.list_interval_days == day % link.list_interval_days]
-    pool = model.volunteers
+    link = scenario.linkage
+    due = state.listed_ids[state.listed_ids % link.list_interval_days == day % link.list_interval_days]
+    pool = state.volunteers
     active = np.flatnonzero(pool.view("active"))
-    hours_today = pool.hours_per_week[active] * reserve / 7.0 * activation(model)[active]
-    for c in range(len(model.committees)):
+    hours_today = pool.hours_per_week[active] * reserve / 7.0 * activation(state, scenario)[active]
+    for c in range(state.communities):
         mine = pool.community[active] == c
         slots, hours = active[mine], hours_today[mine]
-        here = due[model.population.community[due] == c]
+        here = due[state.population.community[due] == c]
         count = min(here.size, int(hours.sum() // link.list_visit_hours))
         if count == 0:
             continue
         visit_hours = hours / hours.sum() * count * link.list_visit_hours
         pool.give_unbanked(slots, visit_hours, served=False)
-        model.list_visits += count
-        _serve_visited(model, here[:count], slots, hours - visit_hours, day)
+        state.effort.list_visits += count
+        _serve_visited(state, here[:count], slots, hours - visit_hours, day)
 
 
-def _serve_visited(model: FiveSocietyModel, visited: np.ndarray, slots: np.ndarray, hours: np.ndarray, day: int) -> None:
+def _serve_visited(state: DistrictState, visited: np.ndarray, slots: np.ndarray, hours: np.ndarray, day: int) -> None:
     """Visited households' needs become known; volunteers serve those they may with the ``hours`` they have left."""
-    needs = model.needs
+    needs = state.needs
     open_ids = needs.open_ids
     mine = open_ids[np.isin(needs.resident[open_ids], visited)]
     unreported = mine[needs.state[mine] == State.UNREPORTED]
     needs.state[unreported] = State.WAITING
     needs.discovered[unreported] = True
-    lacking = mine[(needs.state[mine] == State.WAITING) | in_delivery(model, mine)]
-    volunteer_can = (model.need_params.providers[needs.type[lacking]] & int(Provider.VOLUNTEER)) > 0
+    lacking = mine[(needs.state[mine] == State.WAITING) | in_delivery(state, mine)]
+    volunteer_can = (state.need_params.providers[needs.type[lacking]] & int(Provider.VOLUNTEER)) > 0
     for need in lacking[volunteer_can & ~needs.severe[lacking]].tolist():
-        skilled = (model.volunteers.skills[slots] & (1 << int(needs.type[need]))) > 0
+        skilled = (state.volunteers.skills[slots] & (1 << int(needs.type[need]))) > 0
         available = float(hours[skilled].sum())
         if available <= DONE_HOURS:
             continue
         give = min(available, float(needs.hours_left[need]))
         share = hours[skilled] * (give / available)
         hours[skilled] -= share
-        model.volunteers.give_unbanked(slots[skilled], share, served=True)
-        deliver(model, np.array([need]), np.array([give]), Provider.VOLUNTEER, day)
+        state.volunteers.give_unbanked(slots[skilled], share, served=True)
+        deliver(state, np.array([need]), np.array([give]), Provider.VOLUNTEER, day)
