@@ -30,8 +30,8 @@ volunteers = {volunteers}
 total_yuan = 150000.0
 """
 PLACES = {"a": {"seed": 11, "residents": 1200, "volunteers": 90}, "b": {"seed": 23, "residents": 1000, "volunteers": 70}}
-TRUTH = {"volunteers.quit_rate_per_year": 0.5, "conversion.yuan_per_place_year": 800.0}
-FITTED = [("attrition", "volunteer_attrition_per_year"), ("attendance", "person_times_per_activity")]
+TRUTH = {"volunteers.quit_rate_per_year": 0.5, "organizations.sessions_per_week": 1.0}
+FITTED = [("attrition", "volunteer_attrition_per_year"), ("activities", "activities_per_community_year")]
 HELD_OUT = ("stock", "volunteer_stock_ratio")
 
 
@@ -40,7 +40,7 @@ def _joint_text(observed: dict[tuple[str, str], float], held_out: float | None =
     for place in PLACES:
         text += f'[places.{place}]\nscenario = "{place}.toml"\nout = "fit/{place}.toml"\n'
     text += '[shared."volunteers.quit_rate_per_year"]\nlow = 0.05\nhigh = 0.9\nsource = "test"\n'
-    text += '[shared."conversion.yuan_per_place_year"]\nlow = 300.0\nhigh = 5000.0\nsource = "test"\n'
+    text += '[shared."organizations.sessions_per_week"]\nlow = 0.2\nhigh = 3.0\nsource = "test"\n'
     for (place, name), value in observed.items():
         kpi = dict(FITTED)[name]
         text += f'[patterns.{name}_{place}]\nplace = "{place}"\nkpi = "{kpi}"\nobserved = {value!r}\ntolerance = 0.1\nsource = "model"\n'
@@ -86,7 +86,8 @@ def test_joint_fit_recovers_shared_parameters_that_generated_the_targets(world: 
 def test_held_out_patterns_are_not_in_the_objective(world: Path) -> None:
     """Changing a held-out target changes nothing the search sees: the same fit, step by step."""
     observed = _observed(world, TRUTH)
-    spec, near = _fit(world, _joint_text(observed, held_out=1.0, budget=8))
+    at_truth = simulate(resolve(world / "b.toml", TRUTH), seed=PLACES["b"]["seed"]).kpis[HELD_OUT[1]]
+    spec, near = _fit(world, _joint_text(observed, held_out=float(at_truth), budget=8))
     _, far = _fit(world, _joint_text(observed, held_out=50.0, budget=8))
     assert near.best.values == far.best.values and near.place_runs == far.place_runs
     assert {n: near.best.relative_error[n] for n in spec.fitted} == {n: far.best.relative_error[n] for n in spec.fitted}
