@@ -28,7 +28,7 @@ from scipy.stats import qmc
 
 from sim.advise.paired import Backend, Candidate, PairedRuns
 from sim.errors import ScenarioError
-from sim.kpis import KPIS, Better, better_of
+from sim.kpis import KPIS, Better, better_of, label
 from sim.report.stats import Interval, mean_ci, paired_difference
 from sim.report.verdicts import Verdict, judge
 from sim.scenario import BUDGET_LINES, Budget, SpreadRule
@@ -144,11 +144,14 @@ def rounded(shares: Sequence[float]) -> dict[str, float]:
     return {line: float(round(v, 6)) for line, v in zip(BUDGET_LINES, values, strict=True)}
 
 
-def candidate_set(budget: Budget, settings: OptimiseSettings, seed: int) -> list[Standing]:
-    """The scenario's split under every rule, each line alone, then the Sobol splits."""
+def candidate_set(budget: Budget, settings: OptimiseSettings, seed: int, communities: int) -> list[Standing]:
+    """The scenario's split under every rule, each line alone, then the Sobol splits.
+
+    With one community the spreading rule changes nothing, so only the scenario's own is tried.
+    """
     own = {line: float(getattr(budget, f"split_{line}")) for line in BUDGET_LINES}
     rule = budget.spread_rule.value
-    rules = [rule] + [r for r in settings.rules if r != rule]
+    rules = [rule] + ([r for r in settings.rules if r != rule] if communities > 1 else [])
     found = [Standing(CURRENT, own, rule)]
     found += [Standing(f"current-split-{r}", own, r) for r in rules[1:]]
     for line in BUDGET_LINES:
@@ -172,8 +175,8 @@ def search(source: str | Path, settings: OptimiseSettings, out_dir: str | Path |
     _check(settings)
     question = {"command": "optimise", **asdict(settings)}
     with PairedRuns(source, question, "optimise", out_dir, backend, overrides, days, seed) as runs:
-        budget = runs.resolve(Candidate(CURRENT))[0].budget
-        standings = candidate_set(budget, settings, seed)
+        scenario = runs.resolve(Candidate(CURRENT))[0]
+        standings = candidate_set(scenario.budget, settings, seed, len(scenario.communities))
         n = min(settings.first, settings.max_replications)
         while True:
             alive = [s for s in standings if not s.dropped]
@@ -240,7 +243,7 @@ def write_scenario(source: str | Path, winner: Standing, out_dir: Path, name: st
     path = out_dir / "optimised.toml"
     parent = os.path.relpath(Path(source).resolve(), out_dir.resolve())
     lines = [f"# Written by `{command}`: the best split found under noise (see optimise.json).",
-             f'extends = "{Path(parent).as_posix()}"', f"name = {json.dumps(name + ' (optimised split)', ensure_ascii=False)}",
+             f'extends = "{Path(parent).as_posix()}"', f"name = {json.dumps(name + ' (best split found)', ensure_ascii=False)}",
              "", "[budget]"]
     lines += [f"split_{line} = {share!r}" for line, share in winner.shares.items()]
     lines.append(f'spread_rule = "{winner.rule}"')
