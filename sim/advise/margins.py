@@ -50,7 +50,7 @@ class MarginSettings:
     ci_width: float | None = None  # half-width target: points for shares, else the KPI's unit; None = its smallest important difference
     first: int = 5
     batch: int = 5
-    max_runs: int = 300
+    max_runs: int = 120
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -132,7 +133,7 @@ def simplex_points(count: int, seed: int) -> np.ndarray:
     if count <= 0:
         return np.zeros((0, len(BUDGET_LINES)))
     sobol = qmc.Sobol(len(BUDGET_LINES) - 1, scramble=True, seed=seed)
-    cuts = np.sort(sobol.random(count), axis=1)
+    cuts = np.sort(sobol.random_base2(max(0, math.ceil(math.log2(count))))[:count], axis=1)
     edges = np.hstack([np.zeros((count, 1)), cuts, np.ones((count, 1))])
     return np.diff(edges, axis=1)
 

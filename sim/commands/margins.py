@@ -33,7 +33,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     stop.add_argument("--ci-width", type=positive_float, default=None, metavar="W",
                       help="target 95%% CI half-width (points for shares, else the KPI's unit; default: each KPI's "
                            "smallest important difference)")
-    parser.add_argument("--max-runs", type=positive_int, default=300, help="run budget for adaptive replications (default: 300)")
+    parser.add_argument("--max-runs", type=positive_int, default=120,
+                        help="run budget for adaptive replications (default: 120 = 20 replications of 6 options)")
     parser.add_argument("--seed", type=non_negative_int, default=0, help="experiment seed (default: 0)")
     parser.add_argument("--days", type=positive_int, default=None, help="days per run (default: the scenario's)")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="table language (default: zh)")
