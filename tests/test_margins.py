@@ -154,3 +154,12 @@ def _wait_for_runs(store: Path, count: int, process: subprocess.Popen, timeout_s
         time.sleep(0.05)
     raise AssertionError(f"fewer than {count} runs stored after {timeout_s} s")
 
+
+
+@pytest.mark.slow
+def test_margins_example_script_runs(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "experiments/margins_example.py", "--days", "15", "--replications", "2",
+                           "--executor", "serial", "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "where the next 2,400 yuan does most" in done.stdout and "下一笔" in done.stdout

@@ -115,3 +115,12 @@ def test_optimise_cli_resumes_and_writes_the_report(tmp_path: Path) -> None:
     assert sqlite3.connect(out / "store.sqlite").execute("SELECT COUNT(*) FROM runs").fetchone()[0] == runs
     assert (out / "optimise.json").exists() and (out / "optimise-zh.txt").exists()
     assert (out / "confirm" / "report-en" / "report.html").exists()
+
+
+@pytest.mark.slow
+def test_optimise_example_script_runs(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "experiments/optimise_example.py", "--days", "15", "--budget-runs", "20",
+                           "--candidates", "1", "--confirm-replications", "2", "--executor", "serial",
+                           "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Searched" in done.stdout and "搜索了" in done.stdout
