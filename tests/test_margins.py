@@ -163,3 +163,33 @@ def test_margins_example_script_runs(tmp_path: Path) -> None:
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "where the next 2,400 yuan does most" in done.stdout and "下一笔" in done.stdout
+
+
+def test_an_earmarked_community_yuan_is_spent_in_that_community() -> None:
+    """The lever behind per-community margins: a year of earmarked station money is all disbursed there."""
+    from sim.run import simulate
+    from tests.conftest import small
+
+    two = {"second": {"residents": 600, "volunteers": 20}}
+    overrides = {"budget.split_stations": 1.0, "budget.split_demonstration": 0.0, "budget.split_hub_awards": 0.0,
+                 "budget.split_purchased_services": 0.0, "budget.split_fund_seed": 0.0}
+    plain = simulate(small(overrides, residents=600, days=365, communities=two), seed=3)
+    extra = simulate(small({**overrides, "communities.second.extra_budget_yuan": 5_000.0}, residents=600, days=365,
+                           communities=two), seed=3)
+    spent = extra.kpis["government_spent_yuan"] - plain.kpis["government_spent_yuan"]
+    assert spent == pytest.approx(5_000.0, rel=1e-9)
+    assert extra.communities["second"]["government_spent_yuan"] - plain.communities["second"]["government_spent_yuan"] \
+        == pytest.approx(5_000.0, rel=1e-9)
+
+
+def test_each_community_gets_an_option_when_there_are_several(tmp_path: Path) -> None:
+    path = tmp_path / "two.toml"
+    path.write_text(one_line(tmp_path, days=20, residents=400).read_text(encoding="utf-8")
+                    + "\n[communities.second]\nresidents = 300\nvolunteers = 0\nprogrammes = []\n", encoding="utf-8")
+    settings = MarginSettings(kpis=("coverage",), step_yuan=5_000.0, replications=2)
+    margins, out_dir = measure_margins(path, settings, tmp_path / "out", SERIAL)
+    assert {m.line for m in margins} == {*BUDGET_LINES, "community:only", "community:second"}
+    assert all(m.spent_yuan > 0 for m in margins if m.line.startswith("community:"))
+    assert "Community second (all lines, as split)" in render(margins, "en")
+    runs = sqlite3.connect(out_dir / "store.sqlite").execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+    assert runs == (5 + 2 + 1) * 2

@@ -6,7 +6,9 @@ split_line + step) / total'``. Each option runs on the same seeds as the unchang
 (common random numbers), and the finite difference option - scenario per replication gives a
 paired 95% t interval. Replications are added in batches until every interval is narrower than
 the requested half-width (default: each KPI's smallest important difference) or the run budget
-is spent. Cost: ``(lines + 1) x replications`` runs (5 lines: 6 runs a replication).
+is spent. With several communities, each community also gets one option: the step earmarked
+for it (``communities.<name>.extra_budget_yuan``), split across lines like the rest of the budget.
+Cost: ``(lines + communities + 1) x replications`` runs (one community counts as none).
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ from sim.kpis import KPIS, Better, better_of, is_share, label
 from sim.report.stats import paired_difference
 from sim.report.text import verdict_word
 from sim.report.verdicts import Judgement, judge
-from sim.scenario import BUDGET_LINES, Budget
+from sim.scenario import BUDGET_LINES, Budget, Scenario
 
 BASE = "scenario"
+COMMUNITY = "community:"  # prefix of a community's option: the step earmarked for it
 SPENT = "government_spent_yuan"
 LINES: dict[str, tuple[str, str]] = {
     "stations": ("Social-work stations", "社工站建设"),
@@ -74,7 +77,7 @@ def default_step(total_yuan: float) -> float:
     if total_yuan <= 0:
         return 1000.0
     raw = 0.1 * total_yuan
-    digits = 1 - int(math.floor(math.log10(raw)))
+    digits = 1 - math.floor(math.log10(raw))
     return float(round(raw, digits))
 
 
@@ -104,6 +107,7 @@ def measure_margins(source: str | Path, settings: MarginSettings = MarginSetting
         budget = runs.resolve(Candidate(BASE))[0].budget
         step = settings.step_yuan if settings.step_yuan is not None else default_step(budget.total_yuan)
         candidates = [Candidate(BASE)] + [Candidate(line, line_overrides(budget, line, step)) for line in BUDGET_LINES]
+        candidates += community_candidates(runs.resolve(Candidate(BASE))[0], step)
         n = settings.replications or settings.first
         while True:
             table = runs.evaluate(candidates, 0, n)
@@ -114,10 +118,18 @@ def measure_margins(source: str | Path, settings: MarginSettings = MarginSetting
         return rank(margins, settings.kpis[0]), runs.out_dir
 
 
+def community_candidates(scenario: Scenario, step_yuan: float) -> list[Candidate]:
+    """One option per community (when there are several): ``step_yuan`` more earmarked for it."""
+    if len(scenario.communities) < 2:
+        return []
+    return [Candidate(f"{COMMUNITY}{name}", {f"communities.{name}.extra_budget_yuan": c.extra_budget_yuan + step_yuan})
+            for name, c in scenario.communities.items()]
+
+
 def _margins(table: dict[str, list[dict[str, float]]], kpis: Sequence[str], step: float) -> list[Margin]:
     base = table[BASE]
     out = []
-    for line in BUDGET_LINES:
+    for line in (option for option in table if option != BASE):
         spent = np.mean([r.get(SPENT, 0.0) - b.get(SPENT, 0.0) for r, b in zip(table[line], base, strict=True)])
         for kpi in kpis:
             judged = _judge(line, kpi, table[line], base)
@@ -152,7 +164,17 @@ def rank(margins: Sequence[Margin], kpi: str) -> list[Margin]:
     return sorted(margins, key=lambda m: (position[m.line], m.kpi != kpi, m.kpi))
 
 
-def render(margins: Sequence[Margin], lang: str = "en", scenario_name: str = "") -> str:
+def target_name(target: str, lang: str, names: Mapping[str, str] | None = None) -> str:
+    """A budget line's name, or "Community old_town (all lines)" for a community's option."""
+    if target.startswith(COMMUNITY):
+        key = target[len(COMMUNITY):]
+        shown = (names or {}).get(key, key)
+        return f"社区 {shown}（各项目按比例）" if lang == "zh" else f"Community {shown} (all lines, as split)"
+    return LINES[target][lang == "zh"]
+
+
+def render(margins: Sequence[Margin], lang: str = "en", scenario_name: str = "",
+           names: Mapping[str, str] | None = None) -> str:
     """The ranked table: "where the next N yuan does most", one row per line and KPI."""
     if not margins:
         return ""
@@ -168,7 +190,7 @@ def render(margins: Sequence[Margin], lang: str = "en", scenario_name: str = "")
     for m in margins:
         rank_of.setdefault(m.line, len(rank_of) + 1)
         change = f"{format_difference(m.kpi, m.mean, lang)} [{signed_number(m.kpi, m.low)}, {signed_number(m.kpi, m.high)}]"
-        rows.append(f"{rank_of[m.line]:>3}.  {LINES[m.line][lang == 'zh']}  {label(m.kpi, lang)}  {change}  "
+        rows.append(f"{rank_of[m.line]:>3}.  {target_name(m.line, lang, names)}  {label(m.kpi, lang)}  {change}  "
                     f"{_verdict(m.verdict, lang)}  {with_unit(SPENT, m.spent_yuan, lang)}")
     n = margins[0].n
     note = (f"每个项目 {n} 次配对重复（相同随机数）；“判断”对照各指标的最小重要差异。" if lang == "zh" else
@@ -182,7 +204,8 @@ def _verdict(value: str, lang: str) -> str:
     return verdict_word(Verdict(value), lang)
 
 
-def write_outputs(margins: Sequence[Margin], out_dir: Path, scenario_name: str) -> list[Path]:
+def write_outputs(margins: Sequence[Margin], out_dir: Path, scenario_name: str,
+                  names: Mapping[str, Mapping[str, str]] | None = None) -> list[Path]:
     """margins.json, margins.csv and the two tables (margins-en.txt, margins-zh.txt) in ``out_dir``."""
     rows = [asdict(m) for m in margins]
     paths = [out_dir / "margins.json", out_dir / "margins.csv"]
@@ -194,6 +217,6 @@ def write_outputs(margins: Sequence[Margin], out_dir: Path, scenario_name: str) 
         writer.writerows(rows)
     for lang in ("en", "zh"):
         path = out_dir / f"margins-{lang}.txt"
-        path.write_text(render(margins, lang, scenario_name) + "\n", encoding="utf-8")
+        path.write_text(render(margins, lang, scenario_name, (names or {}).get(lang)) + "\n", encoding="utf-8")
         paths.append(path)
     return paths

@@ -35,7 +35,6 @@ from sim.report.verdicts import Verdict, judge
 from sim.scenario import BUDGET_LINES, Budget, SpreadRule
 
 CURRENT = "current"
-CONFIRM_SEED_OFFSET = 1_000_000
 RULES = tuple(rule.value for rule in SpreadRule)
 
 
@@ -69,8 +68,8 @@ def parse_constraint(text: str) -> Constraint:
     match = _CONSTRAINT.match(text)
     if not match or match.group(1) not in KPIS or not (match.group(3) or match.group(5)) or \
             (match.group(6) and not match.group(3)):
-        raise ScenarioError([f"--constraint {text!r}: expected KPI>=BASE-1pt, KPI<=BASE+5% or KPI>=0.3 "
-                             "with a KPI of the registry (e.g. coverage>=BASE-1pt)"])
+        raise ScenarioError([(f"--constraint {text!r}: expected KPI>=BASE-1pt, KPI<=BASE+5% or KPI>=0.3 "
+                              "with a KPI of the registry (e.g. coverage>=BASE-1pt)")])
     kpi, op, base, sign, number, unit = match.groups()
     try:
         value = float(number or 0.0) * (-1.0 if sign == "-" else 1.0)
@@ -98,6 +97,7 @@ class OptimiseSettings:
     max_replications: int = 12
     budget_runs: int = 150
     confirm_replications: int = 20
+    confirm_seed_offset: int = 1_000_000  # the confirmation's experiment seed is the search's plus this
     rules: tuple[str, ...] = RULES
 
 
@@ -263,7 +263,7 @@ def confirm(source: str | Path, outcome: Outcome, settings: OptimiseSettings, ba
     out_dir = Path(outcome.out_dir)
     command = f"python -m sim optimise {source} --kpi {settings.kpi}"
     scenario_file = write_scenario(source, outcome.winner, out_dir, name, command)
-    confirm_seed = seed + CONFIRM_SEED_OFFSET
+    confirm_seed = seed + settings.confirm_seed_offset
     used = set(replication_seeds(seed, max(s.replications for s in outcome.standings)))
     if used & set(replication_seeds(confirm_seed, settings.confirm_replications)):
         raise ScenarioError([f"--seed {seed}: confirmation seeds overlap the search's; choose another seed"])
@@ -312,9 +312,14 @@ def describe(standing: Standing, lang: str) -> str:
     from sim.report.parameters import VALUES
 
     zh = lang == "zh"
-    parts = [f"{LINES[line][zh]} {100 * share:.0f}%" for line, share in standing.shares.items() if share > 0]
+    parts = [f"{LINES[line][zh]} {_percent(share)}" for line, share in standing.shares.items() if share > 0]
     rule = VALUES[standing.rule][zh]
     return ("、".join(parts) + f"；{rule}") if zh else (", ".join(parts) + f"; spread {rule}")
+
+
+def _percent(share: float) -> str:
+    """44%, or 0.2% for a share under 1% (never a misleading 0%)."""
+    return f"{100 * share:.0f}%" if share >= 0.01 else f"{100 * share:.1f}%"
 
 
 def summary_text(outcome: Outcome, lang: str) -> str:

@@ -121,8 +121,8 @@ class PairedRuns:
         table: dict[str, list[dict[str, float]]] = {c.label: [] for c in candidates}
         for task in tasks:
             if task.run_id not in kpis:
-                raise ScenarioError([f"{self.out_dir}: run {task.label!r} seed {task.seed} failed; "
-                                     "see the runs table (status, error) and rerun to retry it"])
+                raise ScenarioError([(f"{self.out_dir}: run {task.label!r} seed {task.seed} failed; "
+                                      "see the runs table (status, error) and rerun to retry it")])
             table[task.label].append(kpis[task.run_id])
         return table
 

@@ -56,8 +56,12 @@ def execute(args: argparse.Namespace) -> int:
     backend = Backend(args.executor, args.workers, args.scheduler, progress=not args.no_progress)
     margins, out_dir = measure_margins(args.scenario, settings, args.out, backend, args.seed, args.days,
                                        dict(args.overrides))
+    from sim.report.context import community_names
+
     name = scenario.name_zh if args.lang == "zh" and scenario.name_zh else scenario.name
-    write_outputs(margins, out_dir, name)
-    print(render(margins, args.lang, name))
+    resolved = scenario.model_dump(mode="json")
+    names = {lang: community_names(resolved, lang) for lang in ("en", "zh")}
+    write_outputs(margins, out_dir, name, names)
+    print(render(margins, args.lang, name, names[args.lang]))
     print(f"results: {out_dir}")
     return 0

@@ -71,9 +71,10 @@ class Funding:
         model = self.model
         coverage = np.array([c.close_period() for c in model.committees])
         weights = spread_weights(self.budget.spread_rule, model.population.counts, model.expected_need_hours, coverage)
+        earmarked = np.array([c.extra_budget_yuan for c in model.scenario.communities.values()])
         for line in BUDGET_LINES:
             share = getattr(self.budget, f"split_{line}")
-            offered = self.budget.total_yuan * share * weights * model.has_recipient(line)
+            offered = (self.budget.total_yuan * weights + earmarked) * share * model.has_recipient(line)
             self.yuan_per_year[line] = np.minimum(offered, model.usable_yuan_per_year(line))
         model.apply_capacity(self.yuan_per_year)
         period = period_of(day)
