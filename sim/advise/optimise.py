@@ -255,7 +255,7 @@ def write_scenario(source: str | Path, winner: Standing, out_dir: Path, name: st
 def confirm(source: str | Path, outcome: Outcome, settings: OptimiseSettings, backend: Backend, seed: int,
             days: int | None, overrides: Mapping[str, Any] | None, name: str) -> Outcome:
     """Run the winner and the scenario on fresh seeds; judge the paired difference; build the report."""
-    from sim.experiment import compare, load_results
+    from sim.experiment import compare, load_results, load_scenarios
     from sim.experiment.seeds import replication_seeds
 
     if outcome.winner.label == CURRENT:
@@ -273,10 +273,10 @@ def confirm(source: str | Path, outcome: Outcome, settings: OptimiseSettings, ba
                      progress=backend.progress)
     frame = load_results(folder)
     frame = frame[frame["status"] == "ok"]
-    labels = list(dict.fromkeys(frame["scenario"]))
-    base_label, win_label = labels[0], labels[1]
-    if str(source) and frame[frame["scenario"] == base_label].empty:
-        raise ScenarioError([f"{folder}: the confirmation has no finished runs"])
+    sources = dict(zip(load_scenarios(folder)["source_path"], load_scenarios(folder)["scenario"], strict=True))
+    base_label, win_label = sources[str(source)], sources[str(scenario_file)]
+    if frame[frame["scenario"] == base_label].empty or frame[frame["scenario"] == win_label].empty:
+        raise ScenarioError([f"{folder}: the confirmation has no finished runs (rerun to retry them)"])
     outcome.confirmation = _confirmation(frame, base_label, win_label, settings)
     outcome.improved = outcome.confirmation["improved"]
     outcome.scenario_file = str(scenario_file)
