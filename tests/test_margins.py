@@ -193,3 +193,13 @@ def test_each_community_gets_an_option_when_there_are_several(tmp_path: Path) ->
     assert "Community second (all lines, as split)" in render(margins, "en")
     runs = sqlite3.connect(out_dir / "store.sqlite").execute("SELECT COUNT(*) FROM runs").fetchone()[0]
     assert runs == (5 + 2 + 1) * 2
+
+
+@pytest.mark.slow
+def test_margins_on_dask_equal_serial(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    scenario = one_line(tmp_path, days=10, residents=300)
+    settings = MarginSettings(kpis=("coverage",), step_yuan=5_000.0, replications=2)
+    on_dask, _ = measure_margins(scenario, settings, tmp_path / "dask", Backend("dask", workers=1, progress=False))
+    serial, _ = measure_margins(scenario, settings, tmp_path / "serial", SERIAL)
+    assert [(m.line, m.mean, m.low) for m in on_dask] == [(m.line, m.mean, m.low) for m in serial]
