@@ -92,6 +92,7 @@ class Community(Strict):
         description="[seed: Xiangmin, Qiaotou, Donglanwan] group programmes run at the service point",
     )
     performance_prior: Share = Field(0.5, description="[assumed] coverage assumed for performance-based funding before any is observed")
+    extra_budget_yuan: Yuan = Field(0.0, description="[lever] extra yuan a year earmarked for this community on top of its spread share of the budget, split across lines like the budget")
     name_zh: str = Field("", max_length=200, description="Chinese name shown in Chinese reports (default: the community's key)")
 
     @model_validator(mode="after")

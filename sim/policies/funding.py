@@ -70,9 +70,11 @@ def allocate(state: DistrictState, scenario: Scenario, coverage: np.ndarray) -> 
     """Each line's yearly-rate yuan per community for a period: spread, where it has a recipient, up to what it can use."""
     budget = scenario.budget
     weights = spread_weights(budget.spread_rule, state.population.counts, state.expected_need_hours, coverage)
+    earmarked = np.array([c.extra_budget_yuan for c in scenario.communities.values()])  # sim margins' per-community step
     allocation = {}
     for line in BUDGET_LINES:
-        offered = budget.total_yuan * getattr(budget, f"split_{line}") * weights * capacity.has_recipient(state, scenario, line)
+        share, recipient = getattr(budget, f"split_{line}"), capacity.has_recipient(state, scenario, line)
+        offered = budget.total_yuan * share * weights * recipient + earmarked * share * recipient
         allocation[line] = np.minimum(offered, capacity.usable_yuan_per_year(state, scenario, line))
     return allocation
 
