@@ -20,6 +20,7 @@ from sim.experiment.store import ResultStore
 from sim.experiment.worker import RunFunction, RunTask, Status, simulate_run
 
 RESULTS_ROOT = Path("results")
+SETTINGS_META = "settings"  # meta key of the sampled settings of uncertain inputs, when there are any
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ def run_experiment(
     with ResultStore(directory, version) as store:
         store.claim(plan.key, spec.name)
         store.add_scenarios(plan.scenarios)
+        if spec.settings is not None:
+            store.put_meta(SETTINGS_META, json.dumps(spec.settings.describe(), sort_keys=True))
         done = store.ok_run_ids()
         todo = [task for task in plan.tasks if task.run_id not in done]
         skipped = len(plan.tasks) - len(todo)
@@ -144,5 +147,6 @@ def spec_json(spec: Experiment, plan: Plan) -> str:
         "name": spec.name, "source": spec.source, "scenarios": scenarios, "replications": spec.replications,
         "seed": spec.seed, "days": spec.days, "overrides": dict(spec.overrides), "points": len(spec.points),
         "factors": [asdict(f) for f in spec.factors], "replication_seeds": plan.seeds, "key": plan.key,
+        "settings": len(spec.settings) if spec.settings is not None else 0,
     }
     return json.dumps(data, sort_keys=True, default=str)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sim.errors import ScenarioError
 from sim.experiment.seeds import replication_seeds, run_identity
@@ -25,6 +25,16 @@ class Factor:
     role: str  # "lever" or "uncertainty"
 
 
+class Settings(Protocol):
+    """Sampled settings of uncertain inputs (``sim.advise.uncertainties.Settings``)."""
+
+    def __len__(self) -> int: ...
+
+    def overrides(self, data: Mapping[str, Any], setting: int) -> dict[str, Any]: ...
+
+    def describe(self) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class Experiment:
     """What to run: each scenario (x each variant) at each point, ``replications`` times.
@@ -33,6 +43,9 @@ class Experiment:
     point's. A variant is a named set of overrides that makes a new scenario label
     (``"<scenario>: <variant>"``, or just the variant's name with one scenario). ``days`` None
     means each scenario's own ``days``. Replication ``i`` uses the same seed everywhere.
+    ``settings`` (instead of ``points``): point k of every scenario runs under sampled setting k
+    of the uncertain inputs, resolved against that scenario (a ``scale`` uncertainty multiplies
+    the scenario's own value), so every option meets the same K settings.
     """
 
     scenarios: Sequence[str | Path | Scenario]
@@ -45,6 +58,7 @@ class Experiment:
     factors: Sequence[Factor] = ()
     name: str = "experiment"
     source: str = ""  # the sweep file this came from, if any
+    settings: Settings | None = None
 
 
 @dataclass(frozen=True)
@@ -85,9 +99,12 @@ def plan_experiment(experiment: Experiment, model_version: str) -> Plan:
     problems: list[str] = []
     seen: set[str] = set()
     for (source, data, variant), label in zip(bases, labels, strict=True):
-        for index, point in enumerate(experiment.points):
+        for index, point in enumerate(_points(experiment, data, variant)):
             overrides = {**experiment.overrides, **variant, **point}
             try:
+                if experiment.settings is not None:
+                    point = experiment.settings.overrides(apply_overrides(data, overrides, source or label), index)
+                    overrides = {**overrides, **point}
                 scenario = resolve_point(data, overrides, f"{source or label} ({label}, point {index})")
             except ScenarioError as exc:
                 problems.extend(line for line in exc.problems if line not in problems)
@@ -104,6 +121,13 @@ def plan_experiment(experiment: Experiment, model_version: str) -> Plan:
     if problems:
         raise ScenarioError(_capped(problems))
     return Plan(tasks, records, seeds)
+
+
+def _points(experiment: Experiment, data: dict[str, Any], variant: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
+    """The sweep points, or one empty point per sampled setting (filled in per scenario)."""
+    if experiment.settings is None:
+        return experiment.points
+    return [{} for _ in range(len(experiment.settings))]
 
 
 def _capped(problems: list[str], limit: int = 20) -> list[str]:
@@ -127,6 +151,10 @@ def check_experiment(experiment: Experiment) -> None:
     names = [name for name, _ in experiment.variants]
     if len(set(names)) != len(names):
         problems.append(f"experiment: variants: names repeat ({', '.join(names)}) (allowed: unique names)")
+    if experiment.settings is not None and (len(experiment.points) > 1 or any(experiment.points)):
+        problems.append("experiment: settings and points: use one or the other (settings are sampled points)")
+    if experiment.settings is not None and len(experiment.settings) < 1:
+        problems.append("experiment: settings: empty (allowed: at least one sampled setting)")
     if not experiment.points:
         problems.append("experiment: points: empty (allowed: at least one dict of overrides, {} for none)")
     if problems:

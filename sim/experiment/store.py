@@ -84,6 +84,12 @@ class ResultStore:
             self._put_meta("experiment_key", experiment_key)
             self._put_meta("name", name)
 
+    def put_meta(self, key: str, value: str) -> None:
+        """Store one ``meta`` entry (e.g. the sampled settings of uncertain inputs) in its own transaction."""
+        with self.conn:
+            self.conn.execute("BEGIN")
+            self._put_meta(key, value)
+
     def _put_meta(self, key: str, value: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 

@@ -1,0 +1,1 @@
+"""Advice for planners: margins, optimisation, and robustness to what we don't know."""
