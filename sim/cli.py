@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "calibrate": ("sim.commands.calibrate", "fit free parameters to observed patterns, or --check a scenario against them"),
     "sweep": ("sim.commands.sweep", "run or resume a sweep file (experiments/*.toml) into a result store"),
     "compare": ("sim.commands.compare", "run the same replications of several scenarios into a result store"),
+    "sensitivity": ("sim.commands.sensitivity", "which uncertain inputs drive each KPI (Morris screening or Sobol indices, SALib)"),
     "report": ("sim.commands.report", "rebuild the comparison report of a results folder (never re-runs the model)"),
     "viz": ("sim.commands.viz", "serve the classroom app in a browser (127.0.0.1:8765 by default)"),
 }

@@ -73,7 +73,8 @@ class Robustness:
     worst_regret: float  # largest shortfall from the best option in any setting (KPI units, >= 0)
     worst_setting: int
     differences: tuple[float, ...]  # per setting, option minus current plan (KPI units)
-    rule: Rule | None
+    rule: Rule | None  # where it fails
+    success_rule: Rule | None = None  # where it pays off (read when it fails in most settings)
 
 
 def stored_settings(results_dir: str | Path) -> Settings | None:
@@ -138,7 +139,8 @@ def assess(ok: pd.DataFrame, settings: Settings, options: list[str], baseline: s
         worst = int(np.nanargmax(regret[:, column]))
         found.append(Robustness(option, kpi, mid, len(points), int((~fails).sum()), int((low >= mid).sum()),
                                 int((mean <= -mid).sum()), float(regret[worst, column]), int(means.index[worst]),
-                                tuple(float(v) * sign for v in mean), find_rule(x[points], fails)))
+                                tuple(float(v) * sign for v in mean), find_rule(x[points], fails),
+                                find_rule(x[points], ~fails)))
     return found
 
 
@@ -213,6 +215,15 @@ def sentence(r: Robustness, name: str, current: str, items: tuple[Uncertainty, .
                 f"{name} fails to beat the {current.lower()} on {kpi.lower()} by {mid} in {fails} of {r.settings} settings, "
                 "and no simple condition on the uncertain inputs says where.")
     where = _conditions_text(rule, items, lang)
+    if r.wins < fails and r.success_rule is not None and r.success_rule.density >= MIN_DENSITY:
+        good = r.success_rule
+        where = _conditions_text(good, items, lang)
+        if lang == "zh":
+            return (f"{name}只有在{where}时才在{kpi}上比{current}好出至少{mid}（共{r.settings}个设定中{r.wins}个做到；"
+                    f"其中{good.fails_inside}个落在此范围，此范围内{good.inside}个设定中有{good.fails_inside}个做到）。")
+        return (f"{name} pays off on {kpi.lower()} (beats the {current.lower()} by {mid}) only when {where}: it does in "
+                f"{r.wins} of {r.settings} settings, {good.fails_inside} of them there, and in {good.fails_inside} of the "
+                f"{good.inside} settings there.")
     if lang == "zh":
         return (f"当{where}时，{name}在{kpi}上不再比{current}好出至少{mid}（失效的{rule.fails}个设定中有{rule.fails_inside}个落在此范围；"
                 f"此范围内的{rule.inside}个设定中有{rule.fails_inside}个失效）。")
@@ -285,7 +296,7 @@ def section(ok: pd.DataFrame, settings: Settings, options: list[str], baseline: 
     rows = [[names[r.option], label(r.kpi, lang), f"{r.wins} / {r.settings} ({r.clear_wins})",
              f"{r.losses} / {r.settings}", format_difference(r.kpi, r.worst_regret, lang).lstrip("+")] for r in results]
     head = [_t(k, lang) for k in ("option", "indicator", "wins", "losses", "regret")]
-    inputs = [[u.label(lang), f"{_range(u)}", u.source] for u in settings.uncertainties]
+    inputs = [[u.label(lang), u.range_text(), u.source] for u in settings.uncertainties]
     input_head = [_t(k, lang) for k in ("input", "range", "source")]
     text = intro(settings, replications, lang)
     html_text = (f"<p>{html.escape(text)}</p>" + _html_table("robustness", head, rows)
@@ -294,12 +305,6 @@ def section(ok: pd.DataFrame, settings: Settings, options: list[str], baseline: 
     markdown = "\n".join([text, "", _md_table(head, rows), "", *[f"- {s}" for s in sentences], "",
                           f"### {_t('inputs', lang)}", "", _md_table(input_head, inputs), ""])
     return Section(_t("title", lang), html_text, markdown)
-
-
-def _range(u: Uncertainty) -> str:
-    scale = "×" if u.scale else ""
-    low, high = (f"{scale}{u.low:g}", f"{scale}{u.high:g}") if u.scale and not u.percent else (u.shown(u.low), u.shown(u.high))
-    return f"{low} – {high}" + ("" if u.distribution == "uniform" else f" ({u.distribution})")
 
 
 def _html_table(ident: str, head: list[str], rows: list[list[str]]) -> str:

@@ -36,7 +36,7 @@ from sim.errors import ScenarioError
 
 DISTRIBUTIONS = ("uniform", "loguniform", "triangular")
 FIELDS = {"key", "scale", "low", "high", "distribution", "peak", "integer", "label_en", "label_zh",
-          "shown_per_unit", "percent", "source"}
+          "shown_per_unit", "shown_at", "percent", "source"}
 REQUIRED = ("key", "low", "high", "label_en", "label_zh", "source")
 DEFAULT_SAMPLES = 8
 SETTINGS_TAG = 0x5E771  # mixed into the experiment seed: settings never share a stream with replications
@@ -60,6 +60,8 @@ class Uncertainty:
     integer: bool = False
     shown_per_unit: float = 1.0
     percent: bool = False
+    shown_at: tuple[tuple[float, float], ...] = ()  # measured (value, shown) pairs, interpolated
+
 
     def from_unit(self, u: float) -> float:
         """Map ``u`` in [0, 1) into the range through the distribution's quantile function."""
@@ -76,11 +78,20 @@ class Uncertainty:
         return self.label_zh if lang == "zh" else self.label_en
 
     def shown(self, value: float) -> str:
-        """The value as the report writes it (``42%``, ``0.55``, ``110,000``)."""
-        shown = value * self.shown_per_unit
+        """The value as the report writes it (``42%``, ``0.55``, ``119,000``), to three significant digits."""
+        if self.shown_at:
+            shown = float(np.interp(value, [a for a, _ in self.shown_at], [b for _, b in self.shown_at]))
+        else:
+            shown = value * self.shown_per_unit
         if self.percent:
             return f"{100 * shown:.0f}%"
-        return f"{shown:,.0f}" if abs(shown) >= 100 else f"{shown:.3g}"
+        rounded = float(f"{shown:.3g}")
+        return f"{rounded:,.0f}" if abs(rounded) >= 100 else f"{rounded:g}"
+
+    def range_text(self) -> str:
+        """``16% – 52%`` or ``0.27 – 0.45 (loguniform)``."""
+        text = f"{self.shown(self.low)} – {self.shown(self.high)}"
+        return text + ("" if self.distribution == "uniform" else f" ({self.distribution})")
 
 
 def _triangular(u: float, low: float, peak: float, high: float) -> float:
@@ -132,6 +143,10 @@ def _parse(name: str, spec: dict[str, Any], where: str) -> tuple[Uncertainty | N
     for k in ("low", "high", "peak", "shown_per_unit"):
         if k in spec and not _is_number(spec[k]):
             problems.append(f"{where}.{k}: must be a number (got {spec[k]!r})")
+    pairs = spec.get("shown_at", [])
+    if not (isinstance(pairs, list) and all(isinstance(p, list) and len(p) == 2 and all(_is_number(v) for v in p)
+                                           for p in pairs) and all(a[0] < b[0] for a, b in zip(pairs, pairs[1:]))):
+        problems.append(f"{where}.shown_at: must be [value, shown] pairs of numbers with rising values (got {pairs!r})")
     for k in ("scale", "integer", "percent"):
         if k in spec and not isinstance(spec[k], bool):
             problems.append(f"{where}.{k}: must be true or false (got {spec[k]!r})")
@@ -147,7 +162,8 @@ def _parse(name: str, spec: dict[str, Any], where: str) -> tuple[Uncertainty | N
                        label_en=spec["label_en"], label_zh=spec["label_zh"], source=spec["source"],
                        distribution=distribution, peak=_float_or_none(spec.get("peak")),
                        scale=spec.get("scale", False), integer=spec.get("integer", False),
-                       shown_per_unit=float(spec.get("shown_per_unit", 1.0)), percent=spec.get("percent", False))
+                       shown_per_unit=float(spec.get("shown_per_unit", 1.0)), percent=spec.get("percent", False),
+                       shown_at=tuple((float(a), float(b)) for a, b in spec.get("shown_at", [])))
     return item, _check_range(item, where) + _check_key_path(item, where)
 
 
@@ -220,7 +236,8 @@ class Settings:
 
 def settings_from_description(described: Mapping[str, Any]) -> Settings:
     """The inverse of ``Settings.describe`` (reports read settings back from the store)."""
-    items = tuple(Uncertainty(**spec) for spec in described["uncertainties"])
+    items = tuple(Uncertainty(**{**spec, "shown_at": tuple(tuple(p) for p in spec.get("shown_at", ()))})
+                  for spec in described["uncertainties"])
     return Settings(items, tuple(tuple(row) for row in described["values"]), described.get("method", "lhs"),
                     int(described.get("seed", 0)), described.get("source", ""),
                     tuple(tuple(row) for row in described.get("unit", ())))
