@@ -64,3 +64,11 @@ def test_bad_levers_and_outcomes_are_one_line_errors() -> None:
         _model(levers={"budget.split_station": (0.1, 0.2)}, outcomes=["coverage", "happiness"])
     assert any("budget.split_station" in line and "unknown key" in line for line in caught.value.problems)
     assert any("happiness: not a KPI" in line for line in caught.value.problems)
+
+
+def test_the_ema_example_runs_on_tiny_settings(capsys) -> None:
+    from .test_uncertainties import _example
+
+    assert _example("ema_example").main(["--scenarios", "4", "--policies", "1", "--days", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "coverage_hardship" in out and "PRIM" in out

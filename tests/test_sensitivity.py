@@ -78,3 +78,13 @@ def test_the_command_stores_resumes_and_writes_a_bilingual_table_and_figure(tmp_
     assert re.search(r"<title>[^<]*Morris[^<]*</title><desc>[^<]+</desc>", svg) and "隐性需求比例" in svg
     assert main([*args, "--kpi", "happiness"]) == 2
     assert "--kpi: happiness is not a KPI" in capsys.readouterr().err
+
+
+def test_the_sensitivity_example_runs_on_tiny_settings(tmp_path: Path, capsys) -> None:
+    from .test_uncertainties import _example
+
+    example = _example("sensitivity_example")
+    assert example.main(["--scenario", str(BASELINE), "--set", "communities.baseline.residents=800", "--samples", "2",
+                         "--days", "10", "--executor", "serial", "--out", str(tmp_path / "s"), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "coverage_hardship: mu*" in out and "hidden_share" in out

@@ -205,3 +205,20 @@ def test_compare_under_uncertainty_writes_a_robustness_section_and_resumes(tmp_p
     assert "12 skipped" in capsys.readouterr().err  # resumed: nothing re-run
     chinese = (out / "report-zh" / "report.md").read_text(encoding="utf-8")
     assert "对未知因素的稳健性" in chinese and "隐性需求比例" in chinese
+
+
+def _example(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "experiments" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_robustness_example_runs_on_tiny_settings(tmp_path: Path, capsys) -> None:
+    example = _example("robustness_example")
+    assert example.main(["--samples", "2", "--replications", "1", "--days", "10", "--executor", "serial",
+                         "--out", str(tmp_path / "r"), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "stations-heavy split" in out and "settings" in out and "report:" in out
