@@ -125,9 +125,9 @@ def figure(frames: list[pd.DataFrame], items: dict[str, Uncertainty], lang: str)
 
     @quiet_glyphs
     def draw() -> str:
-        fig, axes = plt.subplots(1, len(frames), figsize=(4.2 * len(frames), 0.45 * max(len(f) for f in frames) + 1.2),
-                                 squeeze=False)
-        for ax, frame in zip(axes[0], frames, strict=True):
+        rows = max(len(f) for f in frames)
+        fig, axes = plt.subplots(len(frames), 1, figsize=(7.5, (0.32 * rows + 0.9) * len(frames)), squeeze=False)
+        for ax, frame in zip(axes[:, 0], frames, strict=True):
             _panel(ax, frame[::-1], items, lang)
         fig.tight_layout()
         kind = _t("morris" if "mu_star" in frames[0] else "sobol", lang)
@@ -155,7 +155,9 @@ def _panel(ax, frame: pd.DataFrame, items: dict[str, Uncertainty], lang: str) ->
         ax.set_xlabel(label(kpi, lang))
         ax.axvline(0.0, color="#888888", linewidth=0.8)
     ax.set_yticks(y, names)
-    ax.legend(loc="lower right", frameon=False)
+    ax.legend(loc="lower right", frameon=True, framealpha=0.9)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
 
 
 def _describe(frame: pd.DataFrame, items: dict[str, Uncertainty], lang: str) -> str:
