@@ -26,7 +26,10 @@ from sim.advise.uncertainties import Settings, Uncertainty, settings_from_descri
 from sim.kpi_table import format_difference
 from sim.kpis import Better, better_of, label, smallest_important
 
-MIN_DENSITY = 0.75  # a condition is reported when at least 3 in 4 settings inside it fail
+MIN_DENSITY = 0.75  # a condition is reported when at least 3 in 4 settings inside it fail ...
+MIN_COVERAGE = 0.5  # ... it holds at least half of the settings where the option fails ...
+MIN_INSIDE = 2  # ... and at least two settings (one setting is an anecdote)
+MIN_GAIN = 0.1  # a second threshold must raise coverage x density by this much
 MAX_CONDITIONS = 2
 
 
@@ -165,7 +168,7 @@ def find_rule(x: np.ndarray, fails: np.ndarray) -> Rule | None:
     best_score = fails.mean()  # the whole space: coverage 1, density = share failing
     for _ in range(MAX_CONDITIONS):
         step = _best_step(x, fails, inside)
-        if step is None or step[0] <= best_score + 1e-9:
+        if step is None or step[0] <= best_score + (MIN_GAIN if conditions else 1e-9):
             break
         best_score, condition, inside = step
         conditions.append(condition)
@@ -183,7 +186,7 @@ def _best_step(x: np.ndarray, fails: np.ndarray, inside: np.ndarray) -> tuple[fl
             for above in (True, False):
                 box = inside & ((x[:, j] > cut) if above else (x[:, j] < cut))
                 hit = int((fails & box).sum())
-                if hit == 0:
+                if hit == 0 or box.sum() < MIN_INSIDE:
                     continue
                 score = (hit / fails.sum()) * (hit / box.sum())
                 if best is None or score > best[0] + 1e-12:
@@ -209,13 +212,13 @@ def sentence(r: Robustness, name: str, current: str, items: tuple[Uncertainty, .
         return (f"{name}在{r.settings}个设定中没有一个在{kpi}上比{current}好出至少{mid}。" if lang == "zh" else
                 f"{name} beats the {current.lower()} on {kpi.lower()} by at least {mid} in none of the {r.settings} settings.")
     rule = r.rule
-    if rule is None or rule.density < MIN_DENSITY:
+    if not _telling(rule):
         return (f"{name}在{r.settings}个设定中有{fails}个未能在{kpi}上好出至少{mid}，且没有一个简单的不确定因素条件能说明失效的位置。"
                 if lang == "zh" else
                 f"{name} fails to beat the {current.lower()} on {kpi.lower()} by {mid} in {fails} of {r.settings} settings, "
                 "and no simple condition on the uncertain inputs says where.")
     where = _conditions_text(rule, items, lang)
-    if r.wins < fails and r.success_rule is not None and r.success_rule.density >= MIN_DENSITY:
+    if r.wins < fails and _telling(r.success_rule):
         good = r.success_rule
         where = _conditions_text(good, items, lang)
         if lang == "zh":
@@ -230,6 +233,11 @@ def sentence(r: Robustness, name: str, current: str, items: tuple[Uncertainty, .
     return (f"{name} stops paying off on {kpi.lower()} (no longer beats the {current.lower()} by {mid}) when {where}: "
             f"{rule.fails_inside} of the {rule.fails} settings where it fails lie there, and {rule.fails_inside} of the "
             f"{rule.inside} settings there fail.")
+
+
+def _telling(rule: Rule | None) -> bool:
+    """A box worth a sentence: dense, holding most of its class, more than one setting."""
+    return rule is not None and rule.density >= MIN_DENSITY and rule.coverage >= MIN_COVERAGE and rule.inside >= MIN_INSIDE
 
 
 def _conditions_text(rule: Rule, items: tuple[Uncertainty, ...], lang: str) -> str:
@@ -269,11 +277,12 @@ def intro(settings: Settings, replications: int, lang: str) -> str:
     if lang == "zh":
         return (f"每个方案都在同样的{k}个不确定因素设定下运行（{n}个不确定输入，拉丁超立方抽样，种子{settings.seed}），"
                 f"每个设定{replications}次配对重复（各方案、各设定使用相同的随机种子）。“明确”指该设定的95%置信区间整体超出最小重要差异。"
-                "上面的差异表把所有设定和重复合并配对比较。")
+                f"上面的差异表把所有设定和重复合并配对比较。下列条件是从{k}个设定中读出的，是值得用更多设定（--samples）检验的线索，而非定论。")
     return (f"Every option ran under the same {k} settings of {n} uncertain inputs (Latin hypercube, seed {settings.seed}), "
             f"{replications} paired replications in each (the same random seeds for every option and setting). "
             "\u201cClearly\u201d: that setting's whole 95% confidence interval lies beyond the smallest important difference. "
-            "The comparison above pools every setting and replication, paired.")
+            f"The comparison above pools every setting and replication, paired. The conditions below are read off {k} "
+            "settings: leads to check with more settings (--samples), not findings.")
 
 
 @dataclass
