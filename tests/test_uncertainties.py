@@ -201,6 +201,9 @@ def test_compare_under_uncertainty_writes_a_robustness_section_and_resumes(tmp_p
     page = (out / "report-en" / "report.html").read_text(encoding="utf-8")
     assert "Robustness to what we don" in page and 'id="robustness"' in page and "share of needs hidden" in page
     assert "Worst-case regret" in page and "3 settings" in page
+    svg = (out / "report-en" / "figures" / "robustness.svg").read_text(encoding="utf-8")
+    assert "<title>Each option against the current plan in every sampled setting</title><desc>" in svg
+    assert 'id="fig-robustness"' in page
     assert main([*args, "--lang", "zh"]) == 0
     assert "12 skipped" in capsys.readouterr().err  # resumed: nothing re-run
     chinese = (out / "report-zh" / "report.md").read_text(encoding="utf-8")

@@ -76,6 +76,7 @@ class Robustness:
     worst_regret: float  # largest shortfall from the best option in any setting (KPI units, >= 0)
     worst_setting: int
     differences: tuple[float, ...]  # per setting, option minus current plan (KPI units)
+    setting_values: tuple[tuple[float, ...], ...]  # the uncertain inputs of each of those settings
     rule: Rule | None  # where it fails
     success_rule: Rule | None = None  # where it pays off (read when it fails in most settings)
 
@@ -142,7 +143,8 @@ def assess(ok: pd.DataFrame, settings: Settings, options: list[str], baseline: s
         worst = int(np.nanargmax(regret[:, column]))
         found.append(Robustness(option, kpi, mid, len(points), int((~fails).sum()), int((low >= mid).sum()),
                                 int((mean <= -mid).sum()), float(regret[worst, column]), int(means.index[worst]),
-                                tuple(float(v) * sign for v in mean), find_rule(x[points], fails),
+                                tuple(float(v) * sign for v in mean), tuple(tuple(row) for row in x[points]),
+                                find_rule(x[points], fails),
                                 find_rule(x[points], ~fails)))
     return found
 
@@ -264,6 +266,7 @@ TEXT = {
     "input": ("Input", "输入"),
     "range": ("Range", "范围"),
     "source": ("Source or reason", "来源或理由"),
+    "fig": ("Each option against the current plan in every sampled setting", "各方案在每个抽样设定下与现行方案的差异"),
 }
 
 
@@ -287,11 +290,62 @@ def intro(settings: Settings, replications: int, lang: str) -> str:
 
 @dataclass
 class Section:
-    """A report section: its title, HTML and Markdown."""
+    """A report section: its title, HTML and Markdown, and its figures (file stem -> SVG)."""
 
     title: str
     html: str
     markdown: str
+    figures: dict[str, str]
+
+
+def figure(results: list[Robustness], items: tuple[Uncertainty, ...], names: dict[str, str], options: list[str],
+           lang: str) -> str:
+    """Per KPI, each option's per-setting difference (in smallest important differences, up = better)
+    against the uncertain input that best tells where options fail (SVG)."""
+    from sim.report.figures import plt, quiet_glyphs, style, to_svg
+
+    kpis = list(dict.fromkeys(r.kpi for r in results))
+
+    @quiet_glyphs
+    def draw() -> str:
+        fig, axes = plt.subplots(1, len(kpis), figsize=(3.6 * len(kpis) + 0.6, 3.4), squeeze=False)
+        for ax, kpi in zip(axes[0], kpis, strict=True):
+            rows = [r for r in results if r.kpi == kpi]
+            item = items[_telling_input(rows)]
+            ax.axhspan(-1, 1, color="#dddddd", zorder=0)
+            for r in rows:
+                look = style(options.index(r.option))
+                sign = 1.0 if better_of(kpi) is Better.HIGHER else -1.0
+                x = [item.shown_number(v[_index(items, item)]) * (100 if item.percent else 1) for v in r.setting_values]
+                y = [sign * d / r.mid if r.mid > 0 else 0.0 for d in r.differences]
+                ax.plot(x, y, look["marker"], color=look["color"], ms=5, linestyle="none", label=names[r.option])
+            ax.set_xlabel(item.label(lang) + (" (%)" if item.percent else ""))
+            ax.set_title(label(kpi, lang), fontsize=9)
+        axes[0][0].set_ylabel("差异 ÷ 最小重要差异（向上更好）" if lang == "zh" else "difference ÷ smallest important difference (up = better)")
+        axes[0][-1].legend(fontsize=7, loc="best")
+        fig.tight_layout()
+        desc = ("每个点是一个设定下方案与现行方案的配对差异（重复的均值），灰带内为差异小于最小重要差异。" if lang == "zh" else
+                "Each dot is one setting: the option's mean paired difference from the current plan; inside the grey "
+                "band the difference is smaller than the smallest important difference.")
+        return to_svg(fig, _t("fig", lang), desc)
+
+    return draw()
+
+
+def _telling_input(rows: list[Robustness]) -> int:
+    """The input the reported boxes use most (first thresholds count double, weighted by the settings
+    they hold); the first input when no box is reported."""
+    weights: dict[int, float] = {}
+    for r in rows:
+        rules = (r.success_rule,) if r.wins < r.settings - r.wins else (r.rule,)  # the box the sentence reports
+        for rule in (x for x in rules if _telling(x)):
+            for order, condition in enumerate(rule.conditions):
+                weights[condition.index] = weights.get(condition.index, 0.0) + rule.fails_inside * (2.0 if order == 0 else 1.0)
+    return max(weights, key=weights.get) if weights else 0
+
+
+def _index(items: tuple[Uncertainty, ...], item: Uncertainty) -> int:
+    return items.index(item)
 
 
 def section(ok: pd.DataFrame, settings: Settings, options: list[str], baseline: str, kpis: list[str],
@@ -308,12 +362,15 @@ def section(ok: pd.DataFrame, settings: Settings, options: list[str], baseline: 
     inputs = [[u.label(lang), u.range_text(), u.source] for u in settings.uncertainties]
     input_head = [_t(k, lang) for k in ("input", "range", "source")]
     text = intro(settings, replications, lang)
+    svg = figure(results, settings.uncertainties, names, options, lang) if results else ""
     html_text = (f"<p>{html.escape(text)}</p>" + _html_table("robustness", head, rows)
                  + "<ul>" + "".join(f"<li>{html.escape(s)}</li>" for s in sentences) + "</ul>"
+                 + (f'<figure id="fig-robustness"><figcaption>{html.escape(_t("fig", lang))}</figcaption>{svg}</figure>' if svg else "")
                  + f"<h3>{html.escape(_t('inputs', lang))}</h3>" + _html_table("uncertainties", input_head, inputs))
     markdown = "\n".join([text, "", _md_table(head, rows), "", *[f"- {s}" for s in sentences], "",
+                          *([f"![{_t('fig', lang)}](figures/robustness.svg)", ""] if svg else []),
                           f"### {_t('inputs', lang)}", "", _md_table(input_head, inputs), ""])
-    return Section(_t("title", lang), html_text, markdown)
+    return Section(_t("title", lang), html_text, markdown, {"robustness": svg} if svg else {})
 
 
 def _html_table(ident: str, head: list[str], rows: list[list[str]]) -> str:

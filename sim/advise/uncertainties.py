@@ -77,12 +77,15 @@ class Uncertainty:
         """The name a planner reads."""
         return self.label_zh if lang == "zh" else self.label_en
 
+    def shown_number(self, value: float) -> float:
+        """The number the report writes for ``value`` (``shown_at`` interpolated, or times ``shown_per_unit``)."""
+        if self.shown_at:
+            return float(np.interp(value, [a for a, _ in self.shown_at], [b for _, b in self.shown_at]))
+        return value * self.shown_per_unit
+
     def shown(self, value: float) -> str:
         """The value as the report writes it (``42%``, ``0.55``, ``119,000``), to three significant digits."""
-        if self.shown_at:
-            shown = float(np.interp(value, [a for a, _ in self.shown_at], [b for _, b in self.shown_at]))
-        else:
-            shown = value * self.shown_per_unit
+        shown = self.shown_number(value)
         if self.percent:
             return f"{100 * shown:.0f}%"
         rounded = float(f"{shown:.3g}")

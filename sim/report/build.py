@@ -220,6 +220,9 @@ def write(report: Report, summary: pd.DataFrame, out: Path) -> Path:
     for key, svg in report.figures.items():
         (out / "figures" / f"{key}.svg").write_text(svg, encoding="utf-8")
         report.figure_files[key] = f"figures/{key}.svg"
+    for section in report.sections:  # shown inside their own section
+        for key, svg in section.figures.items():
+            (out / "figures" / f"{key}.svg").write_text(svg, encoding="utf-8")
     summary.to_csv(out / "summary.csv", index=False)
     (out / "report.md").write_text(to_markdown(report), encoding="utf-8")
     path = out / "report.html"
