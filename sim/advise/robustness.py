@@ -213,6 +213,8 @@ def sentence(r: Robustness, name: str, current: str, items: tuple[Uncertainty, .
     if r.wins == 0:
         return (f"{name}在{r.settings}个设定中没有一个在{kpi}上比{current}好出至少{mid}。" if lang == "zh" else
                 f"{name} beats the {current.lower()} on {kpi.lower()} by at least {mid} in none of the {r.settings} settings.")
+    if r.wins < fails:
+        return _pays_off_only(r, name, current, kpi, mid, items, lang)
     rule = r.rule
     if not _telling(rule):
         return (f"{name}在{r.settings}个设定中有{fails}个未能在{kpi}上好出至少{mid}，且没有一个简单的不确定因素条件能说明失效的位置。"
@@ -220,21 +222,30 @@ def sentence(r: Robustness, name: str, current: str, items: tuple[Uncertainty, .
                 f"{name} fails to beat the {current.lower()} on {kpi.lower()} by {mid} in {fails} of {r.settings} settings, "
                 "and no simple condition on the uncertain inputs says where.")
     where = _conditions_text(rule, items, lang)
-    if r.wins < fails and _telling(r.success_rule):
-        good = r.success_rule
-        where = _conditions_text(good, items, lang)
-        if lang == "zh":
-            return (f"{name}只有在{where}时才在{kpi}上比{current}好出至少{mid}（共{r.settings}个设定中{r.wins}个做到；"
-                    f"其中{good.fails_inside}个落在此范围，此范围内{good.inside}个设定中有{good.fails_inside}个做到）。")
-        return (f"{name} pays off on {kpi.lower()} (beats the {current.lower()} by {mid}) only when {where}: it does in "
-                f"{r.wins} of {r.settings} settings, {good.fails_inside} of them there, and in {good.fails_inside} of the "
-                f"{good.inside} settings there.")
     if lang == "zh":
         return (f"当{where}时，{name}在{kpi}上不再比{current}好出至少{mid}（失效的{rule.fails}个设定中有{rule.fails_inside}个落在此范围；"
                 f"此范围内的{rule.inside}个设定中有{rule.fails_inside}个失效）。")
     return (f"{name} stops paying off on {kpi.lower()} (no longer beats the {current.lower()} by {mid}) when {where}: "
             f"{rule.fails_inside} of the {rule.fails} settings where it fails lie there, and {rule.fails_inside} of the "
             f"{rule.inside} settings there fail.")
+
+
+def _pays_off_only(r: Robustness, name: str, current: str, kpi: str, mid: str, items: tuple[Uncertainty, ...],
+                   lang: str) -> str:
+    """An option that fails in most settings: where it does pay off, if a box says so."""
+    good = r.success_rule
+    if not _telling(good):
+        return (f"{name}只在{r.settings}个设定中的{r.wins}个在{kpi}上比{current}好出至少{mid}，且没有一个简单的不确定因素条件能说明是哪些。"
+                if lang == "zh" else
+                f"{name} beats the {current.lower()} on {kpi.lower()} by {mid} in only {r.wins} of {r.settings} settings, "
+                "and no simple condition on the uncertain inputs says which.")
+    where = _conditions_text(good, items, lang)
+    if lang == "zh":
+        return (f"{name}只有在{where}时才在{kpi}上比{current}好出至少{mid}（共{r.settings}个设定中{r.wins}个做到；"
+                f"其中{good.fails_inside}个落在此范围，此范围内{good.inside}个设定中有{good.fails_inside}个做到）。")
+    return (f"{name} pays off on {kpi.lower()} (beats the {current.lower()} by {mid}) only when {where}: it does in "
+            f"{r.wins} of {r.settings} settings, {good.fails_inside} of them there, and in {good.fails_inside} of the "
+            f"{good.inside} settings there.")
 
 
 def _telling(rule: Rule | None) -> bool:
