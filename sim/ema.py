@@ -96,7 +96,13 @@ def model(scenario: str | Path, uncertainties: str | Path | Sequence[Uncertainty
           overrides: Mapping[str, Any] | None = None):
     """An ``ema_workbench.Model`` running this simulator (see the module docstring); ``overrides`` are
     dotted keys fixed in every experiment (EMA's constants, in this tool's terms)."""
-    from ema_workbench import CategoricalParameter, IntegerParameter, Model, RealParameter, ScalarOutcome
+    from ema_workbench import (
+        CategoricalParameter,
+        IntegerParameter,
+        Model,
+        RealParameter,
+        ScalarOutcome,
+    )
 
     from sim.experiment.seeds import replication_seeds
     from sim.loading import _check_key, apply_overrides, read_merged, validate

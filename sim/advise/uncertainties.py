@@ -23,6 +23,7 @@ into dotted overrides of one scenario, so every option runs under the same K set
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -148,7 +149,7 @@ def _parse(name: str, spec: dict[str, Any], where: str) -> tuple[Uncertainty | N
             problems.append(f"{where}.{k}: must be a number (got {spec[k]!r})")
     pairs = spec.get("shown_at", [])
     if not (isinstance(pairs, list) and all(isinstance(p, list) and len(p) == 2 and all(_is_number(v) for v in p)
-                                           for p in pairs) and all(a[0] < b[0] for a, b in zip(pairs, pairs[1:]))):
+                                           for p in pairs) and all(a[0] < b[0] for a, b in itertools.pairwise(pairs))):
         problems.append(f"{where}.shown_at: must be [value, shown] pairs of numbers with rising values (got {pairs!r})")
     for k in ("scale", "integer", "percent"):
         if k in spec and not isinstance(spec[k], bool):
@@ -284,7 +285,7 @@ def setting_overrides(data: Mapping[str, Any], uncertainties: Sequence[Uncertain
             if resolved is None:
                 resolved = _resolved(data)
             current = current_value(resolved, key)
-            found[key] = int(round(current * value)) if isinstance(current, int) else float(current * value)
+            found[key] = round(current * value) if isinstance(current, int) else float(current * value)
     return found
 
 

@@ -52,7 +52,11 @@ def _settings(args: argparse.Namespace):
         if args.samples is not None:
             raise ScenarioError(["--samples needs --uncertainties FILE"])
         return None
-    from sim.advise.uncertainties import DEFAULT_SAMPLES, load_uncertainties, sample_settings
+    from sim.advise.uncertainties import (
+        DEFAULT_SAMPLES,
+        load_uncertainties,
+        sample_settings,
+    )
 
     items = load_uncertainties(args.uncertainties)
     return sample_settings(items, args.samples or DEFAULT_SAMPLES, args.seed, source=str(args.uncertainties))
