@@ -225,3 +225,21 @@ def test_the_robustness_example_runs_on_tiny_settings(tmp_path: Path, capsys) ->
                          "--out", str(tmp_path / "r"), "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "stations-heavy split" in out and "settings" in out and "report:" in out
+
+
+@pytest.mark.slow
+def test_sampled_settings_give_the_same_numbers_on_serial_process_and_dask(tmp_path: Path) -> None:
+    from sim.experiment import load_results, run_experiment
+
+    pytest.importorskip("distributed")
+    items = load_uncertainties(_write(tmp_path, GOOD))
+    spec = Experiment([BASELINE, LEVER], replications=2, seed=3, days=15, overrides=SMALL,
+                      settings=sample_settings(items, 3, 3))
+    frames = []
+    for executor in ("serial", "process", "dask"):
+        out = tmp_path / executor
+        run_experiment(spec, out, executor=executor, workers=2, progress=False)
+        frames.append(load_results(out).set_index("run_id").sort_index()[["coverage", "needs_met", "point"]])
+    assert len(frames[0]) == 12
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    pd.testing.assert_frame_equal(frames[0], frames[2])
