@@ -68,11 +68,7 @@ def deep_merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: str) -> dict[str, Any]:
-    """Set dotted keys (``"budget.total_yuan"``) in a scenario table; unknown keys are reported.
-
-    numpy scalars (``np.float64``, ``np.int64``, ``np.bool_``, as EMA Workbench or a numpy sweep
-    hands them over) become the Python numbers the strict schema expects.
-    """
+    """Set dotted keys (``"budget.total_yuan"``) in a scenario table; unknown keys are reported."""
     merged = copy.deepcopy(data)
     problems = []
     for dotted, value in overrides.items():
@@ -88,7 +84,7 @@ def apply_overrides(data: dict[str, Any], overrides: Mapping[str, Any], source: 
                 problems.append(f"{source}: {dotted}: {part} is not a table")
                 break
         else:
-            table[leaf] = value.item() if hasattr(value, "item") and type(value).__module__ == "numpy" else value
+            table[leaf] = value
     if problems:
         raise ScenarioError(problems)
     return merged

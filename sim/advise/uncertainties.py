@@ -90,7 +90,8 @@ class Uncertainty:
         if self.percent:
             return f"{100 * shown:.0f}%"
         rounded = float(f"{shown:.3g}")
-        return f"{rounded:,.0f}" if abs(rounded) >= 100 else f"{rounded:g}"
+        times = "×" if self.scale and not self.shown_at and self.shown_per_unit == 1.0 else ""
+        return times + (f"{rounded:,.0f}" if abs(rounded) >= 100 else f"{rounded:g}")
 
     def range_text(self) -> str:
         """``16% – 52%`` or ``0.27 – 0.45 (loguniform)``."""
