@@ -181,6 +181,8 @@ def test_robustness_counts_wins_regret_and_finds_where_an_option_stops_paying_of
     assert text.startswith("The stations-heavy split stops paying off on coverage") and "share of needs hidden is above" in text
     assert "%" in text and "隐性需求比例高于" in sentence(b, "侧重社工站", "现行方案", items, "zh")
     assert "in none of the 12 settings" in sentence(c, "C", "Current plan", items, "en")
+    stricter = {r.option: r for r in assess(ok, settings, ["A", "B", "C"], "A", "coverage", 0.05)}
+    assert stricter["B"].wins == 0 and stricter["B"].mid == 0.05  # --mid reaches the robustness section
 
 
 def test_pooling_pairs_runs_by_setting_and_replication() -> None:

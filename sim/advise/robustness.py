@@ -24,7 +24,7 @@ import pandas as pd
 
 from sim.advise.uncertainties import Settings, Uncertainty, settings_from_description
 from sim.kpi_table import format_difference
-from sim.kpis import Better, better_of, label, smallest_important
+from sim.kpis import Better, Relative, better_of, label, smallest_important
 
 MIN_DENSITY = 0.75  # a condition is reported when at least 3 in 4 settings inside it fail ...
 MIN_COVERAGE = 0.5  # ... it holds at least half of the settings where the option fails ...
@@ -124,7 +124,7 @@ def per_setting(ok: pd.DataFrame, option: str, baseline: str, kpi: str) -> pd.Da
 
 
 def assess(ok: pd.DataFrame, settings: Settings, options: list[str], baseline: str, kpi: str,
-           mid_override: float | None = None) -> list[Robustness]:
+           mid_override: float | Relative | None = None) -> list[Robustness]:
     """Every option other than the baseline on one KPI (higher-or-lower-is-better KPIs only)."""
     sign = 1.0 if better_of(kpi) is Better.HIGHER else -1.0
     mid = smallest_important(kpi, float(ok.loc[ok["scenario"] == baseline, kpi].mean()), mid_override)
@@ -360,7 +360,7 @@ def _index(items: tuple[Uncertainty, ...], item: Uncertainty) -> int:
 
 
 def section(ok: pd.DataFrame, settings: Settings, options: list[str], baseline: str, kpis: list[str],
-            names: dict[str, str], lang: str, mids: dict[str, float] | None = None) -> Section:
+            names: dict[str, str], lang: str, mids: dict[str, float | Relative] | None = None) -> Section:
     """The robustness section of the report (``ok``: finished runs, one row per run, with ``point``)."""
     judged = [k for k in kpis if better_of(k) is not Better.NEUTRAL]
     results = [r for k in judged for r in assess(ok, settings, options, baseline, k, (mids or {}).get(k))]

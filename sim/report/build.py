@@ -62,7 +62,7 @@ def build_report(results_dir: str | Path, lang: str = "zh", baseline: str | None
         from sim.advise.robustness import section
 
         report.sections.append(section(raw[raw["status"] == "ok"], settings, options, base, chosen, report.names,
-                                       lang, {k: v for k, v in (mids or {}).items() if isinstance(v, float)}))
+                                       lang, mids))
     out = Path(out_dir) if out_dir else results_dir / f"report-{lang}"
     table = summary_frame(report.intervals, report.judgements, options, report.kpis, base, report.names, lang)
     return write(report, table, out)
