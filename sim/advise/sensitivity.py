@@ -152,7 +152,7 @@ def _panel(ax, frame: pd.DataFrame, items: dict[str, Uncertainty], lang: str) ->
     else:
         ax.errorbar(frame["S1"], y + 0.15, xerr=frame["S1_conf"], fmt="o", color=BLUE, capsize=3, label="S1")
         ax.errorbar(frame["ST"], y - 0.15, xerr=frame["ST_conf"], fmt="s", color=ORANGE, capsize=3, label="ST")
-        ax.set_xlabel(label(kpi, lang))
+        ax.set_xlabel(f"{label(kpi, lang)}：Sobol 指数" if lang == "zh" else f"{label(kpi, lang)}: Sobol index")
         ax.axvline(0.0, color="#888888", linewidth=0.8)
     ax.set_yticks(y, names)
     ax.legend(loc="lower right", frameon=True, framealpha=0.9)
