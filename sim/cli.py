@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("sim.commands.compare", "run the same replications of several scenarios into a result store"),
     "margins": ("sim.commands.margins", "where the next step of yuan does most: paired finite differences per budget line"),
     "optimise": ("sim.commands.optimise", "search the budget split and spreading rule under noise; confirm on fresh seeds"),
+    "sensitivity": ("sim.commands.sensitivity", "which uncertain inputs drive each KPI (Morris screening or Sobol indices, SALib)"),
     "report": ("sim.commands.report", "rebuild the comparison report of a results folder (never re-runs the model)"),
     "viz": ("sim.commands.viz", "serve the classroom app in a browser (127.0.0.1:8765 by default)"),
     "export": ("sim.commands.export", "write a results folder's runs, KPIs and daily series as CSV or Parquet tables"),

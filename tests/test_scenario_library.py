@@ -13,7 +13,7 @@ from sim.model import FiveSocietyModel
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
-ALL_FILES = sorted(p for p in SCENARIOS.rglob("*.toml") if "targets" not in p.relative_to(SCENARIOS).parts)
+ALL_FILES = sorted(p for p in SCENARIOS.rglob("*.toml") if not {"targets", "uncertainties"} & set(p.relative_to(SCENARIOS).parts))
 LIBRARY = sorted([*(SCENARIOS / "places").rglob("*.toml"), SCENARIOS / "changsha" / "district.toml"])
 MARKS = ("source: seed", "[assumed]", "[fitted]", "[lit:")
 UNMARKED_KEYS = {"name_zh", "name", "description", "seed", "days", "extends"}

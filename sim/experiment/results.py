@@ -126,6 +126,13 @@ def load_scenarios(directory: str | Path) -> pd.DataFrame:
     return pd.DataFrame(parsed, columns=columns).sort_values(["scenario", "point"]).reset_index(drop=True)
 
 
+def load_meta(directory: str | Path, key: str) -> str | None:
+    """One ``meta`` entry of the store (None when absent), e.g. ``"settings"`` of uncertain inputs."""
+    with _connect(directory) as conn:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
 def load_metadata(directory: str | Path) -> pd.DataFrame:
     """The ``experiments`` table: one row per invocation (versions, git hash, seed, counts)."""
     import pandas as pd

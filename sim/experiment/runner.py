@@ -35,6 +35,7 @@ from sim.experiment.store import ResultStore, store_error
 from sim.experiment.worker import RunFunction, RunTask, Status, simulate_run
 
 RESULTS_ROOT = Path("results")
+SETTINGS_META = "settings"  # meta key of the sampled settings of uncertain inputs, when there are any
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ def _run(spec: Experiment, plan: Plan, store: ResultStore, kind: ExecutorKind, w
          run_fn: RunFunction, batch_size: int, progress: bool, log: TextIO) -> Summary:
     """Claim the store, say what will run, run it, stamp the invocation."""
     store.claim(plan.key, spec.name, options=plan.cell_count)
+    if spec.settings is not None:
+        store.put_meta(SETTINGS_META, json.dumps(spec.settings.describe(), sort_keys=True))
     skipped = store.count_done()
     to_run = plan.size - skipped
     workers = 1 if kind is ExecutorKind.SERIAL else max(1, min(workers, to_run))
@@ -199,5 +202,6 @@ def spec_json(spec: Experiment, plan: Plan) -> str:
         "name": spec.name, "source": spec.source, "scenarios": scenarios, "replications": spec.replications,
         "seed": spec.seed, "days": spec.days, "overrides": dict(spec.overrides), "points": point_count(spec.points),
         "factors": [asdict(f) for f in spec.factors], "replication_seeds": plan.seeds, "key": plan.key,
+        "settings": len(spec.settings) if spec.settings is not None else 0,
     }
     return json.dumps(data, sort_keys=True, default=str)

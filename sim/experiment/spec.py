@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -30,6 +30,16 @@ class Factor:
     role: str  # "lever" or "uncertainty"
 
 
+class Settings(Protocol):
+    """Sampled settings of uncertain inputs (``sim.advise.uncertainties.Settings``)."""
+
+    def __len__(self) -> int: ...
+
+    def overrides(self, data: Mapping[str, Any], setting: int) -> dict[str, Any]: ...
+
+    def describe(self) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True)
 class Experiment:
     """What to run: each scenario (x each variant) at each point, ``replications`` times.
@@ -38,6 +48,9 @@ class Experiment:
     point's. A variant is a named set of overrides that makes a new scenario label
     (``"<scenario>: <variant>"``, or just the variant's name with one scenario). ``days`` None
     means each scenario's own ``days``. Replication ``i`` uses the same seed everywhere.
+    ``settings`` (instead of ``points``): point k of every scenario runs under sampled setting k
+    of the uncertain inputs, resolved against that scenario (a ``scale`` uncertainty multiplies
+    the scenario's own value), so every option meets the same K settings.
     """
 
     scenarios: Sequence[str | Path | Scenario]
@@ -50,6 +63,7 @@ class Experiment:
     factors: Sequence[Factor] = ()
     name: str = "experiment"
     source: str = ""  # the sweep file this came from, if any
+    settings: Settings | None = None
 
 
 @dataclass(frozen=True)
@@ -100,12 +114,11 @@ class Plan:
 
     def cells(self) -> Iterator[tuple[ScenarioRecord, list[RunTask]]]:
         """Each cell's scenario record and its runs (none for a cell repeating an earlier one)."""
-        points = self.experiment.points
-        for cell, (label_index, index) in enumerate(_cell_indices(len(self.labels), point_count(points))):
+        for cell, (label_index, index) in enumerate(_cell_indices(len(self.labels), cell_points(self.experiment))):
             (source, data, variant), label = self.bases[label_index], self.labels[label_index]
-            point = points[index]
+            point, overrides = cell_overrides(self.experiment, source, data, variant, label, index)
             scenario = self._cache[cell] if self._cache is not None else resolve_point(
-                data, {**self.experiment.overrides, **variant, **point}, _where(self.experiment, source, label, index))
+                data, overrides, _where(self.experiment, source, label, index))
             record = _record(scenario, label, source, index, {**variant, **point})
             days = scenario.days if self.experiment.days is None else self.experiment.days
             tasks = [RunTask(run_identity(record.scenario_hash, seed, days, self.model_version), scenario,
@@ -127,18 +140,18 @@ def plan_experiment(experiment: Experiment, model_version: str) -> Plan:
     check_experiment(experiment)
     seeds = replication_seeds(experiment.seed, experiment.replications)
     bases, labels = _with_variants([_base(item) for item in experiment.scenarios], experiment.variants)
-    n_cells = len(labels) * point_count(experiment.points)
+    n_cells = len(labels) * cell_points(experiment)
     hashes = np.zeros(n_cells, dtype="S24")
     run_ids = np.zeros(n_cells * len(seeds), dtype="S24")
     cache: list[Scenario] | None = [] if n_cells <= CACHE_CELLS else None
     problems: list[str] = []
     more_problems = 0
     largest: Size | None = None
-    for cell, (label_index, index) in enumerate(_cell_indices(len(labels), point_count(experiment.points))):
+    for cell, (label_index, index) in enumerate(_cell_indices(len(labels), cell_points(experiment))):
         (source, data, variant), label = bases[label_index], labels[label_index]
         try:
-            scenario = resolve_point(data, {**experiment.overrides, **variant, **experiment.points[index]},
-                                     _where(experiment, source, label, index))
+            _, overrides = cell_overrides(experiment, source, data, variant, label, index)
+            scenario = resolve_point(data, overrides, _where(experiment, source, label, index))
         except ScenarioError as exc:
             for line in exc.problems:
                 if line in problems:
@@ -188,6 +201,22 @@ def _where(experiment: Experiment, source: str, label: str, index: int) -> str:
     return f"{experiment.source}: {where}" if experiment.source else where
 
 
+def cell_points(experiment: Experiment) -> int:
+    """Points per scenario label: the sweep's, or one per sampled setting of uncertain inputs."""
+    return len(experiment.settings) if experiment.settings is not None else point_count(experiment.points)
+
+
+def cell_overrides(experiment: Experiment, source: str, data: dict[str, Any], variant: Mapping[str, Any], label: str,
+                   index: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A cell's own point (sweep point, or sampled setting resolved against this scenario) and all its overrides."""
+    if experiment.settings is None:
+        point = dict(experiment.points[index])
+        return point, {**experiment.overrides, **variant, **point}
+    base = {**experiment.overrides, **variant}
+    point = experiment.settings.overrides(apply_overrides(data, base, source or label), index)
+    return point, {**base, **point}
+
+
 def check_experiment(experiment: Experiment) -> None:
     """Problems with the experiment's own numbers, one line each."""
     problems = []
@@ -202,6 +231,10 @@ def check_experiment(experiment: Experiment) -> None:
     names = [name for name, _ in experiment.variants]
     if len(set(names)) != len(names):
         problems.append(f"experiment: variants: names repeat ({', '.join(names)}) (allowed: unique names)")
+    if experiment.settings is not None and (point_count(experiment.points) > 1 or any(experiment.points)):
+        problems.append("experiment: settings and points: use one or the other (settings are sampled points)")
+    if experiment.settings is not None and len(experiment.settings) < 1:
+        problems.append("experiment: settings: empty (allowed: at least one sampled setting)")
     if not point_count(experiment.points):
         problems.append("experiment: points: empty (allowed: at least one dict of overrides, {} for none)")
     if problems:
@@ -212,7 +245,7 @@ def check_experiment(experiment: Experiment) -> None:
 def check_run_count(experiment: Experiment) -> None:
     """Refuse more than ``MAX_RUNS`` runs, saying how many were asked for and why."""
     labels = len(experiment.scenarios) * max(1, len(experiment.variants))
-    points = point_count(experiment.points)
+    points = cell_points(experiment)
     runs = labels * points * experiment.replications
     if runs > MAX_RUNS:
         where = experiment.source or "experiment"

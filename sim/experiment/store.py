@@ -107,6 +107,12 @@ class ResultStore:
             if options is not None:
                 self._put_meta("options_planned", str(options))
 
+    def put_meta(self, key: str, value: str) -> None:
+        """Store one ``meta`` entry (e.g. the sampled settings of uncertain inputs) in its own transaction."""
+        with self.conn:
+            self.conn.execute("BEGIN")
+            self._put_meta(key, value)
+
     def _put_meta(self, key: str, value: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 

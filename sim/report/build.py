@@ -46,8 +46,10 @@ def build_report(results_dir: str | Path, lang: str = "zh", baseline: str | None
     results_dir = Path(results_dir)
     store.store_path(results_dir)  # ScenarioError when there is no store
     scenarios = store.load_scenarios(results_dir)
-    swept = bool(scenarios.duplicated("scenario").any())
-    runs = _by_point(store.load_results(results_dir), swept)
+    settings = _settings(results_dir)
+    swept = settings is None and bool(scenarios.duplicated("scenario").any())
+    raw = store.load_results(results_dir)
+    runs = _by_point(raw, swept, pooled=settings is not None)
     ok = runs[runs["status"] == "ok"]
     if ok.empty:
         raise ScenarioError([f"{results_dir}: no finished runs to report on"])
@@ -55,7 +57,13 @@ def build_report(results_dir: str | Path, lang: str = "zh", baseline: str | None
     options = _options(scenarios, ok)
     base = _baseline(baseline, options, scenarios, results_dir)
     chosen = _chosen(kpis, ok)
-    report = _assemble(results_dir, store, runs, ok, scenarios, options, base, chosen, lang, swept, mids or {})
+    report = _assemble(results_dir, store, runs, ok, scenarios, options, base, chosen, lang, swept, mids or {},
+                       pooled=settings is not None)
+    if settings is not None:
+        from sim.advise.robustness import section
+
+        report.sections.append(section(raw[raw["status"] == "ok"], settings, options, base, chosen, report.names,
+                                       lang, mids))
     out = Path(out_dir) if out_dir else results_dir / f"report-{lang}"
     table = summary_frame(report.intervals, report.judgements, options, report.kpis, base, report.names, lang)
     return write(report, table, out)
@@ -65,8 +73,13 @@ def partial_lines(done: Completeness, names: dict[str, str], swept: bool, lang: 
     """A first warning when the store holds fewer runs than planned: how many, option by option."""
     if done.complete:
         return []
-    counts = [(names.get(f"{o.scenario} #{o.point}" if swept else o.scenario, o.scenario), min(o.planned, o.stored), o.planned)
-              for o in done.options]
+    totals: dict[str, list[int]] = {}  # per option's display name (sampled settings of one option add up)
+    for o in done.options:
+        name = names.get(f"{o.scenario} #{o.point}" if swept else o.scenario, o.scenario)
+        have_want = totals.setdefault(name, [0, 0])
+        have_want[0] += min(o.planned, o.stored)
+        have_want[1] += o.planned
+    counts = [(name, have, want) for name, (have, want) in totals.items()]
     stored, planned = sum(c[1] for c in counts), sum(c[2] for c in counts)
     missing = done.options_planned - len(done.options)
     if lang == "zh":
@@ -79,8 +92,20 @@ def partial_lines(done: Completeness, names: dict[str, str], swept: bool, lang: 
             "The findings below rest on the finished runs only; rerun the command to complete them, then rebuild the report."]
 
 
-def _by_point(frame: pd.DataFrame, swept: bool) -> pd.DataFrame:
-    """In a sweep each (scenario, point) is an option of its own: "label #point"."""
+def _settings(results_dir: Path):
+    """The sampled settings of uncertain inputs the store was run under (None for most stores)."""
+    from sim.advise.robustness import stored_settings
+
+    return stored_settings(results_dir)
+
+
+def _by_point(frame: pd.DataFrame, swept: bool, pooled: bool = False) -> pd.DataFrame:
+    """In a sweep each (scenario, point) is an option of its own: "label #point". Under sampled
+    settings (``pooled``) the points are settings: runs pair by (setting, replication)."""
+    if pooled:
+        from sim.advise.robustness import pool_settings
+
+        return pool_settings(frame)
     if not swept or frame.empty:
         return frame
     return frame.assign(scenario=frame["scenario"] + " #" + frame["point"].astype(str))
@@ -112,7 +137,8 @@ def _chosen(kpis: list[str] | None, ok: pd.DataFrame) -> list[str]:
 
 
 def _assemble(results_dir: Path, store, runs: pd.DataFrame, ok: pd.DataFrame, scenarios: pd.DataFrame,
-              options: list[str], base: str, chosen: list[str], lang: str, swept: bool, mids: dict[str, Mid]) -> Report:
+              options: list[str], base: str, chosen: list[str], lang: str, swept: bool, mids: dict[str, Mid],
+              pooled: bool = False) -> Report:
     first = scenarios.drop_duplicates("scenario").set_index("scenario")
     names = _names(first, options, lang, swept)
     scenario_name = names[base]
@@ -133,10 +159,10 @@ def _assemble(results_dir: Path, store, runs: pd.DataFrame, ok: pd.DataFrame, sc
     places = {c.key: c.name for c in context.communities}  # in the model's order when known
     figs = {
         "forest": figures.forest(judgements, names, base, lang),
-        "series": figures.series_bands(_by_point(_only(store.load_series(results_dir, list(figures.SERIES_KPIS)), ok_ids), swept),
+        "series": figures.series_bands(_by_point(_only(store.load_series(results_dir, list(figures.SERIES_KPIS)), ok_ids), swept, pooled),
                                        names, base, lang),
         "groups": figures.coverage_by_group(ok, names, base, lang),
-        "equity": figures.equity(_by_point(_only(store.load_communities(results_dir), ok_ids), swept), names, base, places, lang),
+        "equity": figures.equity(_by_point(_only(store.load_communities(results_dir), ok_ids), swept, pooled), names, base, places, lang),
         "map": figures.unmet_difference_maps(_mean_maps(results_dir, store, ok, options), names, base,
                                              _blocks(in_model_order(resolved, first.loc[base, "source_path"]), places), lang),
         "money": figures.money(ok, names, base, lang),
@@ -219,6 +245,9 @@ def write(report: Report, summary: pd.DataFrame, out: Path) -> Path:
     for key, svg in report.figures.items():
         (out / "figures" / f"{key}.svg").write_text(svg, encoding="utf-8")
         report.figure_files[key] = f"figures/{key}.svg"
+    for section in report.sections:  # shown inside their own section
+        for key, svg in section.figures.items():
+            (out / "figures" / f"{key}.svg").write_text(svg, encoding="utf-8")
     summary.to_csv(out / "summary.csv", index=False)
     (out / "report.md").write_text(to_markdown(report), encoding="utf-8")
     path = out / "report.html"

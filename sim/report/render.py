@@ -50,6 +50,7 @@ class Report:
     figures: dict[str, str]
     metadata: list[tuple[str, str]]
     figure_files: dict[str, str] = field(default_factory=dict)
+    sections: list = field(default_factory=list)  # extra sections (title, html, markdown), e.g. robustness
 
     @property
     def others(self) -> list[str]:
@@ -103,6 +104,7 @@ def to_html(report: Report) -> str:
              + "<ul>" + "".join(f"<li>{_e(s)}</li>" for s in rest) + "</ul></div>",
              f"<h2>{t('context', lang)}</h2>", _context_html(report),
              f"<h2>{t('versus', lang)}</h2>", _verdict_html(report), _figure(report, "forest"),
+             *(f'<h2>{_e(x.title)}</h2><div class="section">{x.html}</div>' for x in report.sections),
              f"<h2>{t('kpis', lang)}</h2>", _kpi_html(report),
              f"<h2>{t('figures', lang)}</h2>", *(_figure(report, k) for k in report.figures if k != "forest"),
              f"<h2>{t('appendix', lang)}</h2>", _appendix_html(report),
@@ -256,6 +258,8 @@ def to_markdown(report: Report) -> str:
               "|---" * (len(report.others) + 1) + "|"]
     kpis = list(dict.fromkeys(k for (_, k) in report.judgements if k not in report.choice.equal))
     lines += [f"| {label(k, lang)} | " + " | ".join(verdict_cell(report.judgements[(o, k)], lang) for o in report.others) + " |" for k in kpis]
+    for extra in report.sections:
+        lines += ["", f"## {extra.title}", "", extra.markdown]
     lines += ["", f"## {t('kpis', lang)}", "", f"| {t('indicator', lang)} | " + " | ".join(report.names[o] for o in report.options) + " |",
               "|---" * (len(report.options) + 1) + "|"]
     lines += [f"| {name_with_unit(k, lang)} | " + " | ".join(interval_cell(k, report.intervals[(o, k)]) for o in report.options) + " |"
