@@ -27,13 +27,16 @@ def library_dir() -> Path:
     return checkout if checkout.is_dir() else packaged
 
 
+NOT_SCENARIOS = ("targets", "uncertainties")  # folders of the library holding other files than scenarios
+
+
 def shipped_names() -> list[str]:
     """Every shipped scenario by name (``baseline``, ``changsha/base``, ...), sorted."""
     root = library_dir()
     if not root.is_dir():
         return []
     return sorted(p.relative_to(root).with_suffix("").as_posix() for p in root.rglob(f"*{SUFFIX}")
-                  if "targets" not in p.relative_to(root).parts)
+                  if not set(p.relative_to(root).parts) & set(NOT_SCENARIOS))
 
 
 def find_scenario(name_or_path: str | Path) -> Path:

@@ -19,7 +19,7 @@ from .conftest import ROOT
 
 # imported name -> distribution name, where they differ
 DISTRIBUTIONS = {"yaml": "pyyaml"}
-EXTRAS_ONLY = {"solara", "reacton", "ipyvuetify", "distributed", "dask", "playwright", "pyarrow", "click"}
+EXTRAS_ONLY = {"solara", "reacton", "ipyvuetify", "distributed", "dask", "playwright", "pyarrow", "click", "ema_workbench"}
 
 
 def test_shipped_scenarios_are_found_by_name_from_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -47,7 +47,7 @@ def test_every_imported_third_party_package_is_declared() -> None:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 imported.add(node.module.split(".")[0])
     third_party = {name for name in imported if name not in sys.stdlib_module_names and name != "sim"}
-    missing = {DISTRIBUTIONS.get(n, n) for n in third_party - EXTRAS_ONLY} - declared
+    missing = {DISTRIBUTIONS.get(n, n).lower() for n in third_party - EXTRAS_ONLY} - declared
     assert not missing, f"imported but not in pyproject dependencies: {sorted(missing)}"
     assert {"pandas", "threadpoolctl"} <= declared
 

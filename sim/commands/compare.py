@@ -8,8 +8,9 @@ from sim.commands.experiment_options import (
     add_executor_arguments,
     check_scheduler,
     report_failures,
+    add_seed_and_days,
 )
-from sim.commands.options import days, replications, seed
+from sim.commands.options import replications
 from sim.commands.report import add_report_arguments
 from sim.errors import ScenarioError
 
@@ -19,8 +20,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario TOML files, or shipped scenarios by name (e.g. changsha/base)")
     parser.add_argument("--replications", type=replications, required=True,
                         help="runs per scenario; replication i uses the same seed in every scenario")
-    parser.add_argument("--seed", type=seed, default=0, help="experiment seed (default: 0)")
-    parser.add_argument("--days", type=days, default=None, help="days per run (default: each scenario's)")
+    add_seed_and_days(parser, "days per run (default: each scenario's)")
     parser.add_argument("--uncertainties", default=None, metavar="FILE",
                         help="run every option under the same sampled settings of these uncertain inputs "
                              "(e.g. scenarios/uncertainties/changsha.toml); the report gains a robustness section")

@@ -1,4 +1,4 @@
-"""Arguments shared by ``sweep`` and ``compare``: executor, workers, scheduler, output, overrides."""
+"""Arguments shared by the experiment commands: seed and days, executor, workers, scheduler, output, overrides."""
 
 from __future__ import annotations
 
@@ -7,10 +7,16 @@ import re
 import sys
 from pathlib import Path
 
-from sim.commands.options import MAX_WORKERS, override, workers
+from sim.commands.options import MAX_WORKERS, days, override, seed, workers
 from sim.errors import quote
 
 EXECUTORS = ("serial", "process", "dask")
+
+
+def add_seed_and_days(parser: argparse.ArgumentParser, days_help: str = "days per run (default: the scenario's)") -> None:
+    """``--seed`` (0 to 2^63 - 1) and ``--days`` (1 to 36,500) of an experiment, bounded like the schema."""
+    parser.add_argument("--seed", type=seed, default=0, help="experiment seed (default: 0)")
+    parser.add_argument("--days", type=days, default=None, help=days_help)
 
 
 def add_executor_arguments(parser: argparse.ArgumentParser) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from sim.commands.experiment_options import add_executor_arguments, check_scheduler
-from sim.commands.options import non_negative_int, positive_int
+from sim.commands.experiment_options import add_executor_arguments, add_seed_and_days, check_scheduler
+from sim.commands.options import positive_int
 from sim.errors import ScenarioError
 
 
@@ -35,8 +35,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                            "smallest important difference)")
     parser.add_argument("--max-runs", type=positive_int, default=120,
                         help="run budget for adaptive replications (default: 120 = 20 replications of 6 options)")
-    parser.add_argument("--seed", type=non_negative_int, default=0, help="experiment seed (default: 0)")
-    parser.add_argument("--days", type=positive_int, default=None, help="days per run (default: the scenario's)")
+    add_seed_and_days(parser)
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="table language (default: zh)")
     add_executor_arguments(parser)
 

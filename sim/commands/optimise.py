@@ -6,7 +6,7 @@ import argparse
 import json
 from dataclasses import asdict
 
-from sim.commands.experiment_options import add_executor_arguments, check_scheduler
+from sim.commands.experiment_options import add_executor_arguments, add_seed_and_days, check_scheduler
 from sim.commands.options import non_negative_int, positive_int
 from sim.errors import ScenarioError
 
@@ -25,8 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="most replications a candidate gets in the race (default: 12)")
     parser.add_argument("--confirm-replications", type=positive_int, default=20,
                         help="fresh-seed replications of the winner and the scenario (default: 20)")
-    parser.add_argument("--seed", type=non_negative_int, default=0, help="experiment seed (default: 0)")
-    parser.add_argument("--days", type=positive_int, default=None, help="days per run (default: the scenario's)")
+    add_seed_and_days(parser)
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="summary and report language (default: zh)")
     add_executor_arguments(parser)
 

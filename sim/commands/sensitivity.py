@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from sim.commands.experiment_options import add_executor_arguments, check_scheduler
-from sim.commands.options import non_negative_int, positive_int
+from sim.commands.experiment_options import add_executor_arguments, add_seed_and_days, check_scheduler
+from sim.commands.options import positive_int
 from sim.errors import ScenarioError
 
 DEFAULT_KPIS = ("coverage", "coverage_hardship")
@@ -25,8 +25,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="indicator to analyse (repeatable; default: coverage, coverage_hardship)")
     parser.add_argument("--replications", type=positive_int, default=2,
                         help="runs per design point, the same seeds at every point (default: 2)")
-    parser.add_argument("--seed", type=non_negative_int, default=0, help="experiment seed (default: 0)")
-    parser.add_argument("--days", type=positive_int, default=None, help="days per run (default: the scenario's)")
+    add_seed_and_days(parser)
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the table and figure (default: zh)")
     add_executor_arguments(parser)
 

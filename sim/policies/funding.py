@@ -7,9 +7,11 @@ previous period) and turned into capacity (``sim.policies.capacity``): social-wo
 professional hours (purchased services) and fund seed money. Capacity lines are paid day by day;
 a line with no recipient in a community (no programmes, no organisations) is not disbursed there,
 nor are demonstration yuan beyond what opens every programme every week. Station money is pooled
-by street: a street's social workers serve all its communities.
+by street: a street's social workers serve all its communities. A community's
+``extra_budget_yuan`` (the step ``sim margins`` earmarks) is added to its spread share.
 
-Phase ``step(state, scenario, day)``; reads ``budget.*``, ``linkage.fund_matching_ratio`` and
+Phase ``step(state, scenario, day)``; reads ``budget.*``, ``communities.*.extra_budget_yuan``,
+``linkage.fund_matching_ratio`` and
 (through ``sim.policies.capacity``) ``conversion.*``, ``social_workers.*``, ``organizations.*``,
 ``schedules``.
 """

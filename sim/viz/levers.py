@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sim.errors import ScenarioError
+from sim.library import NOT_SCENARIOS
 from sim.loading import load_scenario
 from sim.run import resolve
 from sim.scenario import BUDGET_LINES, MatchingScope, Scenario
@@ -21,7 +22,7 @@ from sim.scenario import BUDGET_LINES, MatchingScope, Scenario
 LeverValue = float | bool
 SPLIT_LEVERS = tuple(f"split_{line}" for line in BUDGET_LINES)
 REPRESENTATIVE_INTERVALS_DAYS = {"contact_interval_days": 7, "visit_interval_days": 30, "meeting_interval_days": 90}
-EXCLUDED_SCENARIO_DIRS = ("targets",)
+EXCLUDED_SCENARIO_DIRS = NOT_SCENARIOS
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def build_scenario(settings: Settings) -> tuple[Scenario, dict[str, Any]]:
 
 
 def list_scenarios(scenarios_dir: Path) -> list[str]:
-    """Every ``.toml`` file under ``scenarios_dir`` except calibration targets, as sorted relative paths."""
+    """Every ``.toml`` file under ``scenarios_dir`` except calibration targets and uncertainty ranges, as sorted relative paths."""
     files = []
     for path in sorted(scenarios_dir.rglob("*.toml")):
         relative = path.relative_to(scenarios_dir)
