@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from enum import StrEnum
 from typing import Any, Protocol
 
 import numpy as np
@@ -22,12 +23,20 @@ from sim.run import scenario_hash
 from sim.scenario import Scenario
 
 
+class FactorRole(StrEnum):
+    """What a swept key is: a planner's choice, something not known, or a share balanced to keep a sum."""
+
+    LEVER = "lever"
+    UNCERTAINTY = "uncertainty"
+    DERIVED = "derived"
+
+
 @dataclass(frozen=True)
 class Factor:
     """A swept dotted key: a lever (the planner chooses it) or an uncertainty (nobody does)."""
 
     key: str
-    role: str  # "lever" or "uncertainty"
+    role: FactorRole
 
 
 class Settings(Protocol):

@@ -60,7 +60,7 @@ from sim.experiment.samplers import (
     is_power_of_two,
     sample_points,
 )
-from sim.experiment.spec import Experiment, Factor
+from sim.experiment.spec import Experiment, Factor, FactorRole
 from sim.loading import (
     apply_overrides,
     format_error,
@@ -160,8 +160,8 @@ def load_sweep(path: str | Path, samples: int | None = None) -> Experiment:
     if sweep.balance:
         points = points.map(lambda point: apply_balance(point, sweep)) if isinstance(points, Points) else \
             [apply_balance(point, sweep) for point in points]
-    factors = [Factor(k, "lever") for k in sweep.levers] + [Factor(k, "uncertainty") for k in sweep.uncertainties]
-    factors += [Factor(k, "derived") for b in sweep.balance for k in b.rest]
+    factors = [Factor(k, FactorRole.LEVER) for k in sweep.levers] + [Factor(k, FactorRole.UNCERTAINTY) for k in sweep.uncertainties]
+    factors += [Factor(k, FactorRole.DERIVED) for b in sweep.balance for k in b.rest]
     return Experiment(scenarios=scenario_paths, replications=sweep.replications, seed=sweep.seed, days=sweep.days,
                       overrides=dict(sweep.overrides), points=points, factors=factors, name=sweep.name,
                       source=str(path), variants=[(v.name, dict(v.overrides)) for v in sweep.variants])
