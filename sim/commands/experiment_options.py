@@ -6,9 +6,13 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.commands.options import MAX_WORKERS, days, override, seed, workers
 from sim.errors import quote
+
+if TYPE_CHECKING:
+    from sim.advise.paired import Backend
 
 EXECUTORS = ("serial", "process", "dask")
 
@@ -66,3 +70,14 @@ def report_failures(out_dir: Path | str) -> bool:
     if count > len(lines):
         print(f"  ... and {count - len(lines)} more (sim.load_results({str(out_dir)!r}) has every error)", file=sys.stderr)
     return True
+
+
+def paired_backend(args: argparse.Namespace) -> Backend:
+    """The executor the arguments name for the advice commands; a bad ``--scheduler`` is one line, exit 2."""
+    from sim.advise.paired import Backend
+    from sim.errors import ScenarioError
+
+    problem = check_scheduler(args)
+    if problem:
+        raise ScenarioError([problem])
+    return Backend(args.executor, args.workers, args.scheduler, progress=not args.no_progress)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from sim.commands.experiment_options import add_executor_arguments, add_seed_and_days, check_scheduler
+from sim.commands.experiment_options import add_executor_arguments, add_seed_and_days, paired_backend
 from sim.commands.options import positive_int
-from sim.errors import ScenarioError
 
 
 def positive_float(text: str) -> float:
@@ -43,16 +42,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def execute(args: argparse.Namespace) -> int:
     """Measure (or resume), print the ranked table, write margins.json/.csv and both tables."""
     from sim.advise.margins import MarginSettings, measure_margins, render, write_outputs
-    from sim.advise.paired import Backend
     from sim.loading import load_scenario
 
-    problem = check_scheduler(args)
-    if problem:
-        raise ScenarioError([problem])
     scenario = load_scenario(args.scenario)
     settings = MarginSettings(kpis=tuple(args.kpis or MarginSettings.kpis), step_yuan=args.step_yuan,
                               replications=args.replications, ci_width=args.ci_width, max_runs=args.max_runs)
-    backend = Backend(args.executor, args.workers, args.scheduler, progress=not args.no_progress)
+    backend = paired_backend(args)
     margins, out_dir = measure_margins(args.scenario, settings, args.out, backend, args.seed, args.days,
                                        dict(args.overrides))
     from sim.report.context import community_names

@@ -6,9 +6,8 @@ import argparse
 import json
 from dataclasses import asdict
 
-from sim.commands.experiment_options import add_executor_arguments, add_seed_and_days, check_scheduler
+from sim.commands.experiment_options import add_executor_arguments, add_seed_and_days, paired_backend
 from sim.commands.options import non_negative_int, positive_int
-from sim.errors import ScenarioError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -33,17 +32,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def execute(args: argparse.Namespace) -> int:
     """Search, confirm, write optimised.toml, optimise.json and the report; print the verdict."""
     from sim.advise.optimise import OptimiseSettings, confirm, search, summary_text
-    from sim.advise.paired import Backend
     from sim.loading import load_scenario
 
-    problem = check_scheduler(args)
-    if problem:
-        raise ScenarioError([problem])
     scenario = load_scenario(args.scenario)
     settings = OptimiseSettings(kpi=args.kpi, constraints=tuple(args.constraints), candidates=args.candidates,
                                 max_replications=args.max_replications, budget_runs=args.budget_runs,
                                 confirm_replications=args.confirm_replications)
-    backend = Backend(args.executor, args.workers, args.scheduler, progress=not args.no_progress)
+    backend = paired_backend(args)
     overrides = dict(args.overrides)
     outcome = search(args.scenario, settings, args.out, backend, args.seed, args.days, overrides)
     outcome = confirm(args.scenario, outcome, settings, backend, args.seed, args.days, overrides, scenario.name)
