@@ -203,3 +203,45 @@ def test_margins_on_dask_equal_serial(tmp_path: Path) -> None:
     on_dask, _ = measure_margins(scenario, settings, tmp_path / "dask", Backend("dask", workers=1, progress=False))
     serial, _ = measure_margins(scenario, settings, tmp_path / "serial", SERIAL)
     assert [(m.line, m.mean, m.low) for m in on_dask] == [(m.line, m.mean, m.low) for m in serial]
+
+
+def test_margins_under_uncertainty_run_every_option_under_each_setting_and_pool_the_pairs(tmp_path: Path,
+                                                                                        capsys) -> None:
+    from sim.cli import main
+    from tests.test_uncertainties import GOOD
+
+    uncertain = tmp_path / "u.toml"
+    uncertain.write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "out"
+    command = ["margins", str(one_line(tmp_path, days=20, residents=400)), "--kpi", "coverage", "--replications", "2",
+               "--uncertainties", str(uncertain), "--samples", "2", "--executor", "serial", "--out", str(out),
+               "--lang", "en", "--no-progress"]
+    assert main(command) == 0
+    shown = capsys.readouterr().out
+    assert "Computed over 2 sampled settings" in shown and "share of needs hidden" in shown
+    conn = sqlite3.connect(out / "store.sqlite")
+    rows = conn.execute("SELECT scenario, point, replication, seed, scenario_hash FROM runs").fetchall()
+    assert len(rows) == 6 * 2 * 2  # six options x two settings x two replications
+    seeds = {(point, rep): {seed for _, p, r, seed, _ in rows if (p, r) == (point, rep)} for point in (0, 1) for rep in (0, 1)}
+    assert all(len(found) == 1 for found in seeds.values())  # every option meets the same (setting, replication) seeds
+    assert seeds[(0, 0)] == seeds[(1, 0)]  # settings share the replication seeds (common random numbers)
+    base = {p: h for label, p, _, _, h in rows if label == "scenario"}
+    assert base[0] != base[1]  # each setting is its own scenario
+    margins = json.loads((out / "margins.json").read_text(encoding="utf-8"))
+    assert {m["n"] for m in margins["margins"]} == {4}  # pairs pooled by (setting, replication)
+    assert len(margins["uncertainties"]["values"]) == 2
+    assert "2 组抽样设定" in (out / "margins-zh.txt").read_text(encoding="utf-8")
+    assert main(command) == 0  # resumes: nothing rerun
+    assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 24
+
+
+def test_margins_with_a_bad_uncertainties_file_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
+    from sim.cli import main
+    from tests.test_uncertainties import GOOD
+
+    uncertain = tmp_path / "u.toml"
+    uncertain.write_text(GOOD.replace("low = 0.2", "low = 0.6"), encoding="utf-8")
+    code = main(["margins", str(one_line(tmp_path)), "--uncertainties", str(uncertain), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "must be below high" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()

@@ -144,3 +144,39 @@ def test_optimise_example_script_runs(tmp_path: Path) -> None:
                            "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "Searched" in done.stdout and "搜索了" in done.stdout
+
+
+def test_optimise_under_uncertainty_races_and_confirms_over_the_settings(tmp_path: Path) -> None:
+    from sim.advise.uncertainties import load_uncertainties, sample_settings
+    from tests.test_uncertainties import GOOD
+
+    path = tmp_path / "u.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    uncertain = sample_settings(load_uncertainties(path), 2, 0, source=str(path))
+    source = one_line(tmp_path)
+    quick = OptimiseSettings(kpi="coverage", candidates=1, first=2, step=1, max_replications=2, budget_runs=60,
+                             confirm_replications=3)
+    outcome = search(source, quick, tmp_path / "out", SERIAL, uncertain=uncertain)
+    assert outcome.winner.label == "all-stations"
+    assert all(s.replications == 2 * 2 for s in outcome.standings if not s.dropped)  # (setting, replication) pairs
+    points = {row[0] for row in sqlite3.connect(tmp_path / "out" / "store.sqlite").execute("SELECT point FROM runs")}
+    assert points == {0, 1}
+    outcome = confirm(source, outcome, quick, SERIAL, 0, None, None, "One line serves", uncertain)
+    assert outcome.confirmation["n"] == 2 * 3 and outcome.improved  # the confirmation pools both settings
+    confirm_points = {row[0] for row in sqlite3.connect(Path(outcome.confirmation["folder"]) / "store.sqlite")
+                      .execute("SELECT point FROM runs")}
+    assert confirm_points == {0, 1}
+    assert "Computed over 2 sampled settings" in summary_text(outcome, "en")
+    assert "2 组抽样设定" in summary_text(outcome, "zh")
+
+
+def test_optimise_with_a_bad_uncertainties_file_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
+    from sim.cli import main
+
+    path = tmp_path / "u.toml"
+    path.write_text("[uncertainties]\n", encoding="utf-8")
+    code = main(["optimise", str(one_line(tmp_path)), "--uncertainties", str(path), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "uncertainties: missing or empty" in err and "Traceback" not in err
+    assert main(["optimise", str(one_line(tmp_path)), "--samples", "2"]) == 2
+    assert "--samples needs --uncertainties" in capsys.readouterr().err

@@ -9,6 +9,9 @@ the requested half-width (default: each KPI's smallest important difference) or 
 is spent. With several communities, each community also gets one option: the step earmarked
 for it (``communities.<name>.extra_budget_yuan``), split across lines like the rest of the budget.
 Cost: ``(lines + communities + 1) x replications`` runs (one community counts as none).
+With sampled settings of uncertain inputs, every option runs under the same K settings and the
+differences are paired by (setting, replication): ``K`` times the runs, and each interval is
+over the settings as well as the seeds.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.advise.paired import Backend, Candidate, PairedRuns
+from sim.advise.paired import Backend, Candidate, PairedRuns, settings_note
 from sim.errors import ScenarioError
 from sim.kpi_table import format_difference, signed_number, with_unit
 from sim.kpis import KPIS, Better, better_of, is_share, label
@@ -30,6 +34,9 @@ from sim.report.stats import paired_difference
 from sim.report.text import verdict_word
 from sim.report.verdicts import Judgement, judge
 from sim.scenario import BUDGET_LINES, Budget, Scenario
+
+if TYPE_CHECKING:
+    from sim.advise.uncertainties import Settings
 
 BASE = "scenario"
 COMMUNITY = "community:"  # prefix of a community's option: the step earmarked for it
@@ -99,11 +106,15 @@ def check_kpis(kpis: Sequence[str]) -> None:
 
 def measure_margins(source: str | Path, settings: MarginSettings = MarginSettings(), out_dir: str | Path | None = None,
                     backend: Backend | None = None, seed: int = 0, days: int | None = None,
-                    overrides: Mapping[str, object] | None = None) -> tuple[list[Margin], Path]:
-    """Run (or resume) the paired finite differences; the margins ranked by the first KPI, and the folder."""
+                    overrides: Mapping[str, object] | None = None,
+                    uncertain: Settings | None = None) -> tuple[list[Margin], Path]:
+    """Run (or resume) the paired finite differences; the margins ranked by the first KPI, and the folder.
+
+    ``uncertain``: sampled settings of uncertain inputs; every option runs under each of them.
+    """
     check_kpis(settings.kpis)
     question = {"command": "margins", **asdict(settings)}
-    with PairedRuns(source, question, "margins", out_dir, backend, overrides, days, seed) as runs:
+    with PairedRuns(source, question, "margins", out_dir, backend, overrides, days, seed, uncertain) as runs:
         budget = runs.resolve(Candidate(BASE))[0].budget
         step = settings.step_yuan if settings.step_yuan is not None else default_step(budget.total_yuan)
         candidates = [Candidate(BASE)] + [Candidate(line, line_overrides(budget, line, step)) for line in BUDGET_LINES]
@@ -112,7 +123,8 @@ def measure_margins(source: str | Path, settings: MarginSettings = MarginSetting
         while True:
             table = runs.evaluate(candidates, 0, n)
             margins = _margins(table, settings.kpis, step)
-            if settings.replications or _tight(margins, settings) or (n + settings.batch) * len(candidates) > settings.max_runs:
+            planned = (n + settings.batch) * len(candidates) * runs.setting_count
+            if settings.replications or _tight(margins, settings) or planned > settings.max_runs:
                 break
             n += settings.batch
         return rank(margins, settings.kpis[0]), runs.out_dir
@@ -174,7 +186,7 @@ def target_name(target: str, lang: str, names: Mapping[str, str] | None = None) 
 
 
 def render(margins: Sequence[Margin], lang: str = "en", scenario_name: str = "",
-           names: Mapping[str, str] | None = None) -> str:
+           names: Mapping[str, str] | None = None, uncertain: Settings | None = None) -> str:
     """The ranked table: "where the next N yuan does most", one row per line and KPI."""
     if not margins:
         return ""
@@ -195,7 +207,8 @@ def render(margins: Sequence[Margin], lang: str = "en", scenario_name: str = "",
     n = margins[0].n
     note = (f"每个项目 {n} 次配对重复（相同随机数）；“判断”对照各指标的最小重要差异。" if lang == "zh" else
             f"{n} paired replications per line (common random numbers); verdicts against each KPI's smallest important difference.")
-    return "\n".join([*head, *rows, note])
+    under = settings_note(uncertain, lang)
+    return "\n".join([*head, *rows, note, *([under] if under else [])])
 
 
 def _verdict(value: str, lang: str) -> str:
@@ -205,18 +218,19 @@ def _verdict(value: str, lang: str) -> str:
 
 
 def write_outputs(margins: Sequence[Margin], out_dir: Path, scenario_name: str,
-                  names: Mapping[str, Mapping[str, str]] | None = None) -> list[Path]:
+                  names: Mapping[str, Mapping[str, str]] | None = None, uncertain: Settings | None = None) -> list[Path]:
     """margins.json, margins.csv and the two tables (margins-en.txt, margins-zh.txt) in ``out_dir``."""
     rows = [asdict(m) for m in margins]
     paths = [out_dir / "margins.json", out_dir / "margins.csv"]
-    paths[0].write_text(json.dumps({"scenario": scenario_name, "margins": rows}, ensure_ascii=False, indent=1),
-                        encoding="utf-8")
+    described = uncertain.describe() if uncertain is not None else None
+    paths[0].write_text(json.dumps({"scenario": scenario_name, "margins": rows, "uncertainties": described},
+                                   ensure_ascii=False, indent=1), encoding="utf-8")
     with paths[1].open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["line"])
         writer.writeheader()
         writer.writerows(rows)
     for lang in ("en", "zh"):
         path = out_dir / f"margins-{lang}.txt"
-        path.write_text(render(margins, lang, scenario_name, (names or {}).get(lang)) + "\n", encoding="utf-8")
+        path.write_text(render(margins, lang, scenario_name, (names or {}).get(lang), uncertain) + "\n", encoding="utf-8")
         paths.append(path)
     return paths

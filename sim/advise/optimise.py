@@ -11,6 +11,10 @@
    checked disjoint from every search seed) through ``compare``; the paired verdict of
    ``sim.report.verdicts`` decides. An improvement is claimed only when the objective is judged
    better (the whole CI beyond the smallest important difference) and every constraint's CI holds.
+
+With sampled settings of uncertain inputs, every candidate in the race and both options in the
+confirmation run under the same K settings; paired differences are taken per (setting,
+replication), so a winner must win across what we don't know, not only at the scenario's guesses.
 """
 
 from __future__ import annotations
@@ -22,17 +26,20 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.stats import qmc
 
-from sim.advise.paired import Backend, Candidate, PairedRuns
+from sim.advise.paired import Backend, Candidate, PairedRuns, settings_note
 from sim.errors import ScenarioError
 from sim.kpis import KPIS, Better, better_of, label
 from sim.report.stats import Interval, mean_ci, paired_difference
 from sim.report.verdicts import Verdict, judge
 from sim.scenario import BUDGET_LINES, Budget, SpreadRule
+
+if TYPE_CHECKING:
+    from sim.advise.uncertainties import Settings
 
 CURRENT = "current"
 RULES = tuple(rule.value for rule in SpreadRule)
@@ -126,6 +133,7 @@ class Outcome:
     scenario_file: str = ""
     report: str = ""
     out_dir: str = ""
+    settings_note: dict[str, str] = field(default_factory=dict)  # {lang: "Computed over K settings ..."}; {} without
 
 
 def simplex_points(count: int, seed: int) -> np.ndarray:
@@ -170,25 +178,32 @@ def overrides_of(standing: Standing) -> dict[str, Any]:
 
 def search(source: str | Path, settings: OptimiseSettings, out_dir: str | Path | None = None,
            backend: Backend | None = None, seed: int = 0, days: int | None = None,
-           overrides: Mapping[str, Any] | None = None) -> Outcome:
-    """Race the candidates on shared seeds (resumable: every run is in the store)."""
+           overrides: Mapping[str, Any] | None = None, uncertain: Settings | None = None) -> Outcome:
+    """Race the candidates on shared seeds (resumable: every run is in the store).
+
+    ``uncertain``: sampled settings of uncertain inputs; every candidate runs under each of them,
+    and ``Standing.replications`` counts the (setting, replication) pairs.
+    """
     constraints = [parse_constraint(text) for text in settings.constraints]
     _check(settings)
     question = {"command": "optimise", **asdict(settings)}
-    with PairedRuns(source, question, "optimise", out_dir, backend, overrides, days, seed) as runs:
+    with PairedRuns(source, question, "optimise", out_dir, backend, overrides, days, seed, uncertain) as runs:
         scenario = runs.resolve(Candidate(CURRENT))[0]
         standings = candidate_set(scenario.budget, settings, seed, len(scenario.communities))
         n = min(settings.first, settings.max_replications)
         while True:
             alive = [s for s in standings if not s.dropped]
             table = runs.evaluate([Candidate(s.label, overrides_of(s)) for s in alive], 0, n)
-            best = _race_round(alive, table, settings.kpi, constraints, n)
+            best = _race_round(alive, table, settings.kpi, constraints, n * runs.setting_count)
             alive = [s for s in standings if not s.dropped]
             more = min(settings.step, settings.max_replications - n)
-            if len(alive) <= 2 or more <= 0 or _runs_used(standings) + more * len(alive) > settings.budget_runs:
+            planned = _runs_used(standings) + more * runs.setting_count * len(alive)
+            if len(alive) <= 2 or more <= 0 or planned > settings.budget_runs:
                 break
             n += more
-        return Outcome(settings.kpi, best, standings, _runs_used(standings), out_dir=str(runs.out_dir))
+        notes = {lang: settings_note(uncertain, lang) for lang in ("en", "zh")} if uncertain is not None else {}
+        return Outcome(settings.kpi, best, standings, _runs_used(standings), out_dir=str(runs.out_dir),
+                       settings_note=notes)
 
 
 def _check(settings: OptimiseSettings) -> None:
@@ -253,7 +268,8 @@ def write_scenario(source: str | Path, winner: Standing, out_dir: Path, name: st
 
 
 def confirm(source: str | Path, outcome: Outcome, settings: OptimiseSettings, backend: Backend, seed: int,
-            days: int | None, overrides: Mapping[str, Any] | None, name: str) -> Outcome:
+            days: int | None, overrides: Mapping[str, Any] | None, name: str,
+            uncertain: Settings | None = None) -> Outcome:
     """Run the winner and the scenario on fresh seeds; judge the paired difference; build the report."""
     from sim.experiment import compare, load_results, load_scenarios
     from sim.experiment.seeds import replication_seeds
@@ -264,13 +280,13 @@ def confirm(source: str | Path, outcome: Outcome, settings: OptimiseSettings, ba
     command = f"python -m sim optimise {source} --kpi {settings.kpi}"
     scenario_file = write_scenario(source, outcome.winner, out_dir, name, command)
     confirm_seed = seed + settings.confirm_seed_offset
-    used = set(replication_seeds(seed, max(s.replications for s in outcome.standings)))
+    used = set(replication_seeds(seed, max(s.replications for s in outcome.standings)))  # pairs >= replications
     if used & set(replication_seeds(confirm_seed, settings.confirm_replications)):
         raise ScenarioError([f"--seed {seed}: confirmation seeds overlap the search's; choose another seed"])
     folder = compare([str(source), str(scenario_file)], settings.confirm_replications, seed=confirm_seed, days=days,
                      out_dir=out_dir / "confirm", executor=backend.executor, workers=backend.workers,
                      scheduler=backend.scheduler, overrides=overrides, run_fn=backend.run_fn,
-                     progress=backend.progress)
+                     progress=backend.progress, settings=uncertain)
     frame = load_results(folder)
     frame = frame[frame["status"] == "ok"]
     sources = dict(zip(load_scenarios(folder)["source_path"], load_scenarios(folder)["scenario"], strict=True))
@@ -288,8 +304,9 @@ def confirm(source: str | Path, outcome: Outcome, settings: OptimiseSettings, ba
 def _confirmation(frame: Any, base_label: str, win_label: str, settings: OptimiseSettings) -> dict[str, Any]:
     """The paired verdicts of the objective and of each constraint's KPI on the fresh seeds."""
     def paired(kpi: str) -> tuple[np.ndarray, np.ndarray]:
-        base = frame[frame["scenario"] == base_label].sort_values("replication")[kpi].to_numpy(float)
-        option = frame[frame["scenario"] == win_label].sort_values("replication")[kpi].to_numpy(float)
+        order = [c for c in ("point", "replication") if c in frame]  # pairs by (setting, replication)
+        base = frame[frame["scenario"] == base_label].sort_values(order)[kpi].to_numpy(float)
+        option = frame[frame["scenario"] == win_label].sort_values(order)[kpi].to_numpy(float)
         return option, base
 
     option, base = paired(settings.kpi)
@@ -331,6 +348,8 @@ def summary_text(outcome: Outcome, lang: str) -> str:
     tried = len(outcome.standings)
     head = (f"搜索了 {tried} 个方案，共 {outcome.search_runs} 次配对运行（相同随机数）。" if zh else
             f"Searched {tried} candidate splits in {outcome.search_runs} paired runs (common random numbers).")
+    if outcome.settings_note:
+        head += "\n" + outcome.settings_note[lang]
     if outcome.winner.label == CURRENT:
         body = ("现行分配已与搜索到的任何方案一样好：没有方案在" + kpi_name + "上胜过它。" if zh else
                 f"The current split is already as good as any found: no candidate beat it on {kpi_name.lower()}.")

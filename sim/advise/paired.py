@@ -5,6 +5,12 @@ uses the same seed (common random numbers), so differences between candidates ar
 runs go to one result store (``sim.experiment.store``) whose key names the question asked, not
 the runs done so far, so an adaptive search can add replications and a rerun after ``kill -9``
 skips every run already stored.
+
+With sampled ``settings`` of uncertain inputs (``sim.advise.uncertainties``), every candidate
+runs under each of the K settings (the setting's overrides on top of the candidate's), and each
+(setting k, replication i) pair uses replication i's seed: the KPIs of a candidate come back in
+(k, i) order, so differences between candidates are still paired, now pooled over the settings
+as ``compare --uncertainties`` pools them.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tqdm import tqdm
 
@@ -27,9 +33,12 @@ from sim.experiment.seeds import replication_seeds, run_identity
 from sim.experiment.spec import ScenarioRecord, resolve_point
 from sim.experiment.store import ResultStore
 from sim.experiment.worker import RunFunction, RunTask, Status, simulate_run
-from sim.loading import read_merged, validate
+from sim.loading import apply_overrides, read_merged, validate
 from sim.run import scenario_hash
 from sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from sim.advise.uncertainties import Settings
 
 
 
@@ -63,23 +72,31 @@ class PairedRuns:
 
     def __init__(self, source: str | Path, question: Mapping[str, Any], name: str, out_dir: str | Path | None = None,
                  backend: Backend | None = None, overrides: Mapping[str, Any] | None = None,
-                 days: int | None = None, seed: int = 0) -> None:
+                 days: int | None = None, seed: int = 0, settings: Settings | None = None) -> None:
         self.source = str(source)
         self.data = read_merged(Path(source))
         self.scenario = validate(self.data, source=self.source)
         self.overrides = dict(overrides or {})
         self.days = self.scenario.days if days is None else days
         self.seed = seed
+        self.settings = settings
         self.backend = backend or Backend()
         self.kind = parse_executor(self.backend.executor)
         self.version = model_version()
-        self.key = question_key({**question, "scenario": scenario_hash(self.scenario), "days": self.days,
-                                 "seed": seed, "overrides": self.overrides, "version": self.version})
+        asked = {**question, "scenario": scenario_hash(self.scenario), "days": self.days, "seed": seed,
+                 "overrides": self.overrides, "version": self.version}
+        if settings is not None:
+            asked["settings"] = settings.describe()
+        self.key = question_key(asked)
         self.name = name
         self.out_dir = Path(out_dir) if out_dir is not None else default_out_dir(name, self.key, RESULTS_ROOT)
         self.store = ResultStore(self.out_dir, self.version)
         self.store.claim(self.key, name)
-        self._resolved: dict[str, tuple[Scenario, str]] = {}
+        if settings is not None:
+            from sim.experiment.runner import SETTINGS_META
+
+            self.store.put_meta(SETTINGS_META, json.dumps(settings.describe(), sort_keys=True))
+        self._resolved: dict[tuple[str, int | None], tuple[Scenario, str]] = {}
         self.runs_done = 0
 
     def __enter__(self) -> PairedRuns:
@@ -92,30 +109,45 @@ class PairedRuns:
         """Replication seeds ``first .. first + count - 1`` of this question's seed sequence."""
         return replication_seeds(self.seed, first + count)[first:]
 
-    def resolve(self, candidate: Candidate) -> tuple[Scenario, str]:
-        """The candidate's validated scenario and its hash (cached; recorded in the store)."""
-        if candidate.label not in self._resolved:
-            overrides = {**self.overrides, **candidate.overrides}
-            scenario = resolve_point(self.data, overrides, f"{self.source} ({candidate.label})")
+    @property
+    def setting_count(self) -> int:
+        """Settings each replication runs under (1 without uncertainties)."""
+        return len(self.settings) if self.settings is not None else 1
+
+    def resolve(self, candidate: Candidate, setting: int | None = None) -> tuple[Scenario, str]:
+        """The candidate's validated scenario (under sampled setting ``setting``) and its hash (cached; stored)."""
+        key = (candidate.label, setting)
+        if key not in self._resolved:
+            own = dict(candidate.overrides)
+            where = f"{self.source} ({candidate.label})"
+            if setting is not None and self.settings is not None:
+                data = apply_overrides(self.data, {**self.overrides, **own}, where)
+                own.update(self.settings.overrides(data, setting))
+            scenario = resolve_point(self.data, {**self.overrides, **own}, where)
             digest = scenario_hash(scenario)
             resolved = json.loads(json.dumps(scenario.model_dump(mode="json")))
-            self.store.add_scenarios([ScenarioRecord(digest, candidate.label, scenario.name, self.source, 0,
-                                                     candidate.overrides, resolved)])
-            self._resolved[candidate.label] = (scenario, digest)
-        return self._resolved[candidate.label]
+            self.store.add_scenarios([ScenarioRecord(digest, candidate.label, scenario.name, self.source, setting or 0,
+                                                     own, resolved)])
+            self._resolved[key] = (scenario, digest)
+        return self._resolved[key]
 
     def evaluate(self, candidates: Sequence[Candidate], first: int, count: int) -> dict[str, list[dict[str, float]]]:
         """KPIs of replications ``first .. first + count - 1`` of each candidate, running what is missing.
 
-        Returns ``{label: [kpis of each replication in order]}``; a failed run raises, naming it.
+        Returns ``{label: [kpis of each replication in order]}`` (with settings: every setting's
+        replications in turn, so position j is the same (setting, replication) pair for every
+        candidate); a failed run raises, naming it.
         """
         seeds = self.seeds(first, count)
+        settings: list[int | None] = list(range(len(self.settings))) if self.settings is not None else [None]
         tasks = []
         for candidate in candidates:
-            scenario, digest = self.resolve(candidate)
-            for offset, seed in enumerate(seeds):
-                run_id = run_identity(digest, seed, self.days, self.version)
-                tasks.append(RunTask(run_id, scenario, digest, candidate.label, 0, first + offset, seed, self.days))
+            for setting in settings:
+                scenario, digest = self.resolve(candidate, setting)
+                for offset, seed in enumerate(seeds):
+                    run_id = run_identity(digest, seed, self.days, self.version)
+                    tasks.append(RunTask(run_id, scenario, digest, candidate.label, setting or 0, first + offset, seed,
+                                         self.days))
         self._run_missing(tasks)
         kpis = self._stored_kpis([task.run_id for task in tasks])
         table: dict[str, list[dict[str, float]]] = {c.label: [] for c in candidates}
@@ -169,6 +201,18 @@ class PairedRuns:
                 "replications": 0, "days": self.days, "executor": self.kind.value,
                 "workers": 1 if serial else workers, "planned": planned, "skipped": skipped,
                 "spec_json": json.dumps(spec, sort_keys=True, default=str)}
+
+
+def settings_note(settings: Settings | None, lang: str) -> str:
+    """"Computed over K sampled settings of: ... (FILE)." in ``lang`` ("" without settings)."""
+    if settings is None:
+        return ""
+    names = ("、" if lang == "zh" else ", ").join(u.label(lang) for u in settings.uncertainties)
+    where = f"（{settings.source}）" if lang == "zh" and settings.source else f" ({settings.source})" if settings.source else ""
+    if lang == "zh":
+        return f"在不确定输入的 {len(settings)} 组抽样设定下计算（拉丁超立方，配对按设定与重复汇总）：{names}{where}。"
+    return (f"Computed over {len(settings)} sampled settings (Latin hypercube; pairs pooled by setting and "
+            f"replication) of the uncertain inputs: {names}{where}.")
 
 
 def question_key(question: Mapping[str, Any]) -> str:
