@@ -167,6 +167,7 @@ def test_optimise_under_uncertainty_races_and_confirms_over_the_settings(tmp_pat
                       .execute("SELECT point FROM runs")}
     assert confirm_points == {0, 1}
     assert "Computed over 2 sampled settings" in summary_text(outcome, "en")
+    assert "Improvement confirmed on 6 (setting, fresh seed) pairs" in summary_text(outcome, "en")
     assert "2 组抽样设定" in summary_text(outcome, "zh")
 
 

@@ -359,20 +359,23 @@ def summary_text(outcome: Outcome, lang: str) -> str:
               f"[{signed_number(outcome.kpi, c['low'])}, {signed_number(outcome.kpi, c['high'])}]")
     mid = format_difference(outcome.kpi, c["mid"], lang).lstrip("+")
     best = describe(outcome.winner, lang)
+    pairs = bool(outcome.settings_note)  # under uncertainty each pair is one (setting, fresh seed)
+    fresh = ((f"{c['n']} 组从未用于搜索的（设定、新随机种子）配对" if pairs else f"{c['n']} 个从未用于搜索的新随机种子") if zh else
+             f"{c['n']} {'(setting, fresh seed) pairs' if pairs else 'fresh seeds'} never used in the search")
     if outcome.improved:
-        body = (f"改进已确认：在 {c['n']} 个从未用于搜索的新随机种子上，方案（{best}）使{kpi_name}变化 {change}，"
+        body = (f"改进已确认：在 {fresh} 上，方案（{best}）使{kpi_name}变化 {change}，"
                 f"整个 95% 置信区间超过最小重要差异 {mid}。情景文件：{outcome.scenario_file}" if zh else
-                f"Improvement confirmed on {c['n']} fresh seeds never used in the search: {best} changes "
+                f"Improvement confirmed on {fresh}: {best} changes "
                 f"{kpi_name.lower()} by {change}, the whole 95% CI beyond the smallest important difference "
                 f"({mid}). Scenario file: {outcome.scenario_file}")
     else:
         broken = [h["constraint"] for h in c.get("constraints", []) if not h["holds"]]
         why = ((f"约束未得到置信区间支持：{', '.join(broken)}；" if broken else "") if zh else
                (f" The CI does not support the constraint(s) {', '.join(broken)}." if broken else ""))
-        body = (f"现行分配已与搜索到的任何方案一样好：最佳候选（{best}）在 {c['n']} 个新随机种子上使{kpi_name}变化 "
+        body = (f"现行分配已与搜索到的任何方案一样好：最佳候选（{best}）在 {fresh} 上使{kpi_name}变化 "
                 f"{change}，{why}置信区间不支持至少 {mid} 的改进。" if zh else
                 f"The current split is already as good as any found: the best candidate ({best}) changes "
-                f"{kpi_name.lower()} by {change} on {c['n']} fresh seeds, and the CI does not support an "
+                f"{kpi_name.lower()} by {change} on {fresh}, and the CI does not support an "
                 f"improvement of at least {mid}.{why}")
     report = (f"\n报告：{outcome.report}" if zh else f"\nReport: {outcome.report}") if outcome.report else ""
     return f"{head}\n{body}{report}"
