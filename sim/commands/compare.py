@@ -9,6 +9,8 @@ from sim.commands.experiment_options import (
     check_scheduler,
     report_failures,
     add_seed_and_days,
+    add_uncertainty_arguments,
+    uncertainty_settings,
 )
 from sim.commands.options import replications
 from sim.commands.report import add_report_arguments
@@ -21,11 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replications", type=replications, required=True,
                         help="runs per scenario; replication i uses the same seed in every scenario")
     add_seed_and_days(parser, "days per run (default: each scenario's)")
-    parser.add_argument("--uncertainties", default=None, metavar="FILE",
-                        help="run every option under the same sampled settings of these uncertain inputs "
-                             "(e.g. scenarios/uncertainties/changsha.toml); the report gains a robustness section")
-    parser.add_argument("--samples", type=replications, default=None, metavar="K",
-                        help="settings sampled by Latin hypercube from the experiment seed (default: 8; needs --uncertainties)")
+    add_uncertainty_arguments(parser, "the report gains a robustness section")
     add_executor_arguments(parser)
     add_report_arguments(parser)
     parser.add_argument("--no-report", action="store_true", help="only run; build the report later with `report`")
@@ -40,7 +38,7 @@ def execute(args: argparse.Namespace) -> int:
         raise ScenarioError([problem])
     out_dir = compare(args.scenarios, args.replications, seed=args.seed, days=args.days, out_dir=args.out,
                       executor=args.executor, workers=args.workers, scheduler=args.scheduler,
-                      overrides=dict(args.overrides), progress=not args.no_progress, settings=_settings(args))
+                      overrides=dict(args.overrides), progress=not args.no_progress, settings=uncertainty_settings(args))
     print(f"results: {out_dir}")
     if report_failures(out_dir):
         return 1
@@ -50,19 +48,3 @@ def execute(args: argparse.Namespace) -> int:
         baseline = args.baseline or args.scenarios[0]
         print(f"report: {build_report(out_dir, lang=args.lang, baseline=baseline, kpis=args.kpis, mids=dict(args.mids or []))}")
     return 0
-
-
-def _settings(args: argparse.Namespace):
-    """The sampled settings of ``--uncertainties`` (None without it)."""
-    if args.uncertainties is None:
-        if args.samples is not None:
-            raise ScenarioError(["--samples needs --uncertainties FILE"])
-        return None
-    from sim.advise.uncertainties import (
-        DEFAULT_SAMPLES,
-        load_uncertainties,
-        sample_settings,
-    )
-
-    items = load_uncertainties(args.uncertainties)
-    return sample_settings(items, args.samples or DEFAULT_SAMPLES, args.seed, source=str(args.uncertainties))

@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.commands.options import MAX_WORKERS, days, override, seed, workers
+from sim.commands.options import MAX_WORKERS, days, override, replications, seed, workers
 from sim.errors import quote
 
 if TYPE_CHECKING:
     from sim.advise.paired import Backend
+    from sim.advise.uncertainties import Settings
 
 EXECUTORS = ("serial", "process", "dask")
 
@@ -81,3 +82,26 @@ def paired_backend(args: argparse.Namespace) -> Backend:
     if problem:
         raise ScenarioError([problem])
     return Backend(args.executor, args.workers, args.scheduler, progress=not args.no_progress)
+
+
+def add_uncertainty_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--uncertainties FILE`` and ``--samples K``: every option under the same sampled settings."""
+    parser.add_argument("--uncertainties", default=None, metavar="FILE",
+                        help="run every option under the same sampled settings of these uncertain inputs "
+                             f"(e.g. scenarios/uncertainties/changsha.toml); {what}")
+    parser.add_argument("--samples", type=replications, default=None, metavar="K",
+                        help="settings sampled by Latin hypercube from the experiment seed (default: 8; needs --uncertainties)")
+
+
+def uncertainty_settings(args: argparse.Namespace) -> Settings | None:
+    """The sampled settings of ``--uncertainties`` (None without it); bad files are one line, exit 2."""
+    from sim.errors import ScenarioError
+
+    if args.uncertainties is None:
+        if args.samples is not None:
+            raise ScenarioError(["--samples needs --uncertainties FILE"])
+        return None
+    from sim.advise.uncertainties import DEFAULT_SAMPLES, load_uncertainties, sample_settings
+
+    items = load_uncertainties(args.uncertainties)
+    return sample_settings(items, args.samples or DEFAULT_SAMPLES, args.seed, source=str(args.uncertainties))

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from sim.commands.experiment_options import add_executor_arguments, add_seed_and_days, paired_backend
+from sim.commands.experiment_options import (
+    add_executor_arguments,
+    add_seed_and_days,
+    add_uncertainty_arguments,
+    paired_backend,
+    uncertainty_settings,
+)
 from sim.commands.options import positive_int
 
 
@@ -35,11 +41,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-runs", type=positive_int, default=120,
                         help="run budget for adaptive replications (default: 120 = 20 replications of 6 options)")
     add_seed_and_days(parser)
-    parser.add_argument("--uncertainties", default=None, metavar="FILE",
-                        help="run every option under the same sampled settings of these uncertain inputs "
-                             "(e.g. scenarios/uncertainties/changsha.toml); pairs pooled by setting and replication")
-    parser.add_argument("--samples", type=positive_int, default=None, metavar="K",
-                        help="settings sampled by Latin hypercube from the experiment seed (default: 8; needs --uncertainties)")
+    add_uncertainty_arguments(parser, "pairs pooled by setting and replication")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="table language (default: zh)")
     add_executor_arguments(parser)
 
@@ -47,13 +49,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def execute(args: argparse.Namespace) -> int:
     """Measure (or resume), print the ranked table, write margins.json/.csv and both tables."""
     from sim.advise.margins import MarginSettings, measure_margins, render, write_outputs
-    from sim.commands.compare import _settings
     from sim.loading import load_scenario
 
     scenario = load_scenario(args.scenario)
     settings = MarginSettings(kpis=tuple(args.kpis or MarginSettings.kpis), step_yuan=args.step_yuan,
                               replications=args.replications, ci_width=args.ci_width, max_runs=args.max_runs)
-    uncertain = _settings(args)
+    uncertain = uncertainty_settings(args)
     backend = paired_backend(args)
     margins, out_dir = measure_margins(args.scenario, settings, args.out, backend, args.seed, args.days,
                                        dict(args.overrides), uncertain)

@@ -6,7 +6,13 @@ import argparse
 import json
 from dataclasses import asdict
 
-from sim.commands.experiment_options import add_executor_arguments, add_seed_and_days, paired_backend
+from sim.commands.experiment_options import (
+    add_executor_arguments,
+    add_seed_and_days,
+    add_uncertainty_arguments,
+    paired_backend,
+    uncertainty_settings,
+)
 from sim.commands.options import non_negative_int, positive_int
 
 
@@ -25,11 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--confirm-replications", type=positive_int, default=20,
                         help="fresh-seed replications of the winner and the scenario (default: 20)")
     add_seed_and_days(parser)
-    parser.add_argument("--uncertainties", default=None, metavar="FILE",
-                        help="run every option under the same sampled settings of these uncertain inputs "
-                             "(e.g. scenarios/uncertainties/changsha.toml); pairs pooled by setting and replication")
-    parser.add_argument("--samples", type=positive_int, default=None, metavar="K",
-                        help="settings sampled by Latin hypercube from the experiment seed (default: 8; needs --uncertainties)")
+    add_uncertainty_arguments(parser, "pairs pooled by setting and replication")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="summary and report language (default: zh)")
     add_executor_arguments(parser)
 
@@ -37,14 +39,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def execute(args: argparse.Namespace) -> int:
     """Search, confirm, write optimised.toml, optimise.json and the report; print the verdict."""
     from sim.advise.optimise import OptimiseSettings, confirm, search, summary_text
-    from sim.commands.compare import _settings
     from sim.loading import load_scenario
 
     scenario = load_scenario(args.scenario)
     settings = OptimiseSettings(kpi=args.kpi, constraints=tuple(args.constraints), candidates=args.candidates,
                                 max_replications=args.max_replications, budget_runs=args.budget_runs,
                                 confirm_replications=args.confirm_replications)
-    uncertain = _settings(args)
+    uncertain = uncertainty_settings(args)
     backend = paired_backend(args)
     overrides = dict(args.overrides)
     outcome = search(args.scenario, settings, args.out, backend, args.seed, args.days, overrides, uncertain)
