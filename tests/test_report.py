@@ -214,3 +214,32 @@ def test_a_partial_store_is_said_first_in_both_languages(store: Path, tmp_path: 
     assert first_en < en.index('id="summary"') + 200
     assert "结果不完整：计划 8 次运行，已存 7 次" in zh
     assert "Partial results" not in build_report(store, lang="en", baseline=str(BASELINE), out_dir=tmp_path / "full").read_text(encoding="utf-8")
+
+
+def _many_communities(tmp_path: Path, count: int) -> list[Path]:
+    """A city-like scenario of ``count`` small communities in streets of 10, and a variant with another split."""
+    lines = ['name = "Many communities"', 'name_zh = "多社区"', "seed = 3", "days = 40", ""]
+    for i in range(count):
+        lines += [f"[communities.c{i}]", f'street = "s{i // 10}"', f"residents = {300 + 20 * i}", "volunteers = 6",
+                  f"share_elderly = {0.1 + 0.005 * i:.3f}", f"has_station = {'true' if i % 10 == 0 else 'false'}", ""]
+    lines += ["[budget]", f"total_yuan = {4.8 * sum(300 + 20 * i for i in range(count)):.0f}"]
+    base = tmp_path / "many.toml"
+    base.write_text("\n".join(lines), encoding="utf-8")
+    variant = tmp_path / "many_stations.toml"
+    variant.write_text('extends = "many.toml"\nname = "Stations heavy"\nname_zh = "侧重社工站"\n[budget]\nsplit_stations = 0.70\n'
+                       "split_demonstration = 0.20\nsplit_hub_awards = 0.04\nsplit_purchased_services = 0.04\nsplit_fund_seed = 0.02\n",
+                       encoding="utf-8")
+    return [base, variant]
+
+
+def test_a_city_of_many_communities_is_shown_as_spreads(tmp_path: Path) -> None:
+    base, variant = _many_communities(tmp_path, 36)
+    out = compare([base, variant], replications=2, seed=1, out_dir=tmp_path / "store", executor="serial", progress=False)
+    for lang, spread, ecdf in (("en", "Across the 36 communities", "at or below"), ("zh", "36个社区的分布", "不高于")):
+        page = build_report(out, lang=lang, baseline=str(base)).read_text(encoding="utf-8")
+        district = page[page.index('<table id="district">'):]
+        district = district[: district.index("</table>")]
+        assert spread in district and district.count("<tr>") == 6  # header + residents + four shares, not 36 rows
+        assert ecdf in page
+        svg = (out / f"report-{lang}" / "figures" / "map.svg").read_text(encoding="utf-8")
+        assert "c17" not in svg and "C17" not in svg  # no community names on a city's map

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+MANY_COMMUNITIES = 30  # beyond this, a city: communities are shown as spreads, maps without names
+
 MARKS = (("fitted", re.compile(r"\[fitted\]")), ("assumed", re.compile(r"\[assumed")),
          ("sourced", re.compile(r"source:|\[seed|\[lit")))
 

@@ -27,6 +27,7 @@ from matplotlib.ticker import FuncFormatter
 
 from sim.kpi_table import format_difference, with_unit
 from sim.kpis import Better, better_of, label
+from sim.report.context import MANY_COMMUNITIES
 from sim.report.stats import mean_ci
 from sim.report.text import t
 from sim.report.verdicts import Judgement, Verdict
@@ -190,8 +191,10 @@ def coverage_by_group(results: pd.DataFrame, names: dict[str, str], baseline: st
 @quiet_glyphs
 def equity(communities: pd.DataFrame, names: dict[str, str], baseline: str, community_names: dict[str, str], lang: str) -> str:
     """Coverage of each community under each option (mean over replications)."""
-    fig, ax = plt.subplots(figsize=(9, 3.2))
     table = communities.groupby(["scenario", "community"], sort=False)["coverage"].mean().unstack("community")
+    if table.shape[1] > MANY_COMMUNITIES:
+        return _equity_spread(table, names, baseline, lang)
+    fig, ax = plt.subplots(figsize=(9, 3.2))
     table = table[[c for c in community_names if c in table.columns] + [c for c in table.columns if c not in community_names]]
     step = 0.6 / max(len(names), 1)
     for i, option in enumerate(_ordered(names, baseline)):
@@ -207,6 +210,27 @@ def equity(communities: pd.DataFrame, names: dict[str, str], baseline: str, comm
     return to_svg(fig, t("fig_equity", lang), desc)
 
 
+def _equity_spread(table: pd.DataFrame, names: dict[str, str], baseline: str, lang: str) -> str:
+    """A city's communities: the share of communities at or below each coverage, one line per option."""
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    for i, option in enumerate(_ordered(names, baseline)):
+        if option in table.index:
+            look = style(i)
+            values = np.sort(100 * table.loc[option].dropna().to_numpy())
+            share = 100 * np.arange(1, values.size + 1) / max(values.size, 1)
+            ax.step(values, share, where="post", color=look["color"], label=names[option],
+                    marker=look["marker"], markevery=max(1, values.size // 8), markersize=4)
+    ax.set_xlabel(f"{label('coverage', lang)} (%)")
+    ax.set_ylabel("社区占比（%）" if lang == "zh" else "communities at or below (%)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    n = table.shape[1]
+    desc = (f"{n:,}个社区的需求覆盖率分布（重复均值）：每条线给出覆盖率不高于横轴数值的社区占比；线越靠右越好。" if lang == "zh" else
+            f"Coverage across the {n:,} communities (means over replications): each line gives the share of communities "
+            "whose coverage is at or below the value on the horizontal axis; a line further right is better.")
+    return to_svg(fig, t("fig_equity", lang), desc)
+
+
 @quiet_glyphs
 def unmet_difference_maps(maps: dict[str, np.ndarray], names: dict[str, str], baseline: str,
                           blocks: list[tuple[str, tuple[int, int, int, int]]], lang: str) -> str:
@@ -217,11 +241,14 @@ def unmet_difference_maps(maps: dict[str, np.ndarray], names: dict[str, str], ba
     rows = -(-count // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.6 * rows), squeeze=False)
     diffs = {o: maps[o] - maps[baseline] for o in others}
+    many = len(blocks) > MANY_COMMUNITIES
+    if many:  # a city: each community's block painted with its total change, no names
+        diffs = {o: _by_block(d, blocks) for o, d in diffs.items()}
     top = max((float(np.abs(d).max()) for d in diffs.values()), default=1.0) or 1.0
     image = None
     for ax, option in zip(axes.flat, others):
         image = ax.imshow(diffs[option], cmap="PuOr_r", vmin=-top, vmax=top, origin="lower", interpolation="nearest")
-        for name, (x0, y0, width, height) in blocks:
+        for name, (x0, y0, width, height) in ([] if many else blocks):
             ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), width, height, fill=False, lw=0.8, color="#333333"))
             total = float(diffs[option][y0:y0 + height, x0:x0 + width].sum())
             ax.text(x0 + width / 2 - 0.5, y0 + height / 2 - 0.5, f"{name}\n{_signed_count(total)}", ha="center", va="center", fontsize=7,
@@ -234,10 +261,23 @@ def unmet_difference_maps(maps: dict[str, np.ndarray], names: dict[str, str], ba
     if image is not None:
         legend = "未满足需求变化（负值为减少）" if lang == "zh" else "change in unmet needs (negative: fewer)"
         fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label=legend)
+    if many:
+        desc = ("每幅图为一个方案减现行方案的各社区未满足需求数（重复均值），每个社区的区块按其变化总数着色；紫色为减少，橙色为增加。" if lang == "zh" else
+                "Each map is one option's unmet needs minus the current plan's (mean over replications), each community's block "
+                "painted with its total change; purple is fewer, orange more.")
+        return to_svg(fig, t("fig_map", lang), desc)
     desc = ("每幅图为一个方案减现行方案的各网格未满足需求数（重复均值）；紫色为减少，橙色为增加；方框为社区，数字为该社区未满足需求的变化。" if lang == "zh" else
             "Each map is one option's unmet needs per grid cell minus the current plan's (mean over replications); "
             "purple is fewer, orange more; boxes are communities, each with its change in unmet needs.")
     return to_svg(fig, t("fig_map", lang), desc)
+
+
+def _by_block(diff: np.ndarray, blocks: list[tuple[str, tuple[int, int, int, int]]]) -> np.ndarray:
+    """The grid with every community block set to the block's total (cells outside blocks stay 0)."""
+    out = np.zeros_like(diff, dtype=float)
+    for _, (x0, y0, width, height) in blocks:
+        out[y0:y0 + height, x0:x0 + width] = diff[y0:y0 + height, x0:x0 + width].sum()
+    return out
 
 
 def _signed_count(value: float) -> str:

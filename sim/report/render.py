@@ -6,16 +6,20 @@ import html
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from sim.kpi_table import format_difference, format_value, signed_number, with_unit
 from sim.kpis import is_share, label, unit
-from sim.report.context import Context
+from sim.report.context import MANY_COMMUNITIES, Context
 from sim.report.parameters import parameter_name, parameter_value
 from sim.report.stats import Interval
 from sim.report.summary import Choice, decide_text
 from sim.report.text import NOT_CAPTURED, p_text, t, verdict_word
 from sim.report.verdicts import Judgement, Verdict
+
+SPREAD_PERCENTILES = (0, 10, 50, 90, 100)
+SPREAD_LABELS = ("lowest", "p10", "median", "p90", "highest")
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;
@@ -132,12 +136,27 @@ def context_lines(report: Report) -> list[str]:
             "each run with the same random seeds (paired comparison).")]
 
 
+def district_table(report: Report) -> tuple[list[str], list[list[str]]]:
+    """The district's table: one row per community, or, for a city of many communities, the spread of
+    each measure over its communities (lowest, 10th percentile, median, 90th percentile, highest)."""
+    lang, communities = report.lang, report.context.communities
+    measures = ("elderly", "children", "disabled", "hardship")
+    if len(communities) <= MANY_COMMUNITIES:
+        return ([t(k, lang) for k in ("community", "residents", *measures)],
+                [[m.name, f"{m.residents:,}", *(f"{100 * m.shares[g]:.0f}%" for g in measures)] for m in communities])
+    rows = [[t("residents_per_community", lang),
+             *(f"{v:,.0f}" for v in np.percentile([m.residents for m in communities], SPREAD_PERCENTILES))]]
+    for g in measures:
+        rows.append([t(g, lang), *(f"{100 * v:.0f}%" for v in np.percentile([m.shares[g] for m in communities], SPREAD_PERCENTILES))])
+    return [t("across_communities", lang).format(n=len(communities)), *(t(k, lang) for k in SPREAD_LABELS)], rows
+
+
 def _context_html(report: Report) -> str:
-    lang, c = report.lang, report.context
+    lang = report.lang
     out = "".join(f"<p>{_e(line)}</p>" for line in context_lines(report))
-    head = "".join(f"<th>{_e(t(k, lang))}</th>" for k in ("community", "residents", "elderly", "children", "disabled", "hardship"))
-    rows = "".join(f"<tr><td>{_e(m.name)}</td><td>{m.residents:,}</td>" + "".join(f"<td>{100 * v:.0f}%</td>" for v in m.shares.values()) + "</tr>"
-                   for m in c.communities)
+    columns, table = district_table(report)
+    head = "".join(f"<th>{_e(column)}</th>" for column in columns)
+    rows = "".join("<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in row) + "</tr>" for row in table)
     out += f"<h3>{_e(t('district', lang))}</h3><table id=\"district\"><tr>{head}</tr>{rows}</table>"
     out += f"<h3>{_e(t('differs', lang))}</h3>" + _differs_html(report)
     out += f"<h3>{_e(t('sources', lang))}</h3>" + "".join(f"<p>{_e(line)}</p>" for line in source_lines(report))
@@ -240,9 +259,9 @@ def to_markdown(report: Report) -> str:
     first, *rest = report.summary
     lines = [f"# {t('title', lang)}", "", f"## {t('summary', lang)}", "", f"**{first}**", "", *[f"- {s}" for s in rest], "",
              f"## {t('context', lang)}", "", *context_lines(report), ""]
-    lines += [f"### {t('district', lang)}", "", "| " + " | ".join(t(k, lang) for k in ("community", "residents", "elderly", "children", "disabled", "hardship")) + " |",
-              "|---" * 6 + "|", *[f"| {m.name} | {m.residents:,} | " + " | ".join(f"{100 * v:.0f}%" for v in m.shares.values()) + " |"
-                                  for m in report.context.communities], ""]
+    columns, table = district_table(report)
+    lines += [f"### {t('district', lang)}", "", "| " + " | ".join(columns) + " |", "|---" * len(columns) + "|",
+              *["| " + " | ".join(row) + " |" for row in table], ""]
     lines += [f"### {t('differs', lang)}", ""]
     if report.differs.empty:
         lines += [t("no_differences", lang), ""]
