@@ -40,7 +40,6 @@ __all__ = ["CityPlan", "Street", "city_scenario", "expand", "generate", "plan"]
 CITY_FILE = "changsha/city"  # the shipped full city, the base of ``city_scenario``
 MIN_AREA_KM2 = 0.01  # a generated community's smallest area (the schema needs > 0)
 MAX_AREA_KM2 = 100.0  # the schema's largest community area
-MAX_RESIDENTS = 500_000  # the schema's largest community
 WORDS = {  # unit -> (English word in keys and names, Chinese word)
     StreetKind.STREET: ("street", "街道"), StreetKind.TOWN: ("town", "乡镇"),
     Unit.COMMUNITY: ("community", "社区"), Unit.VILLAGE: ("village", "村"),

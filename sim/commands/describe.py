@@ -15,7 +15,7 @@ from sim.commands.describe_plan import Description, StreetRow
 from sim.commands.options import language, override
 from sim.kpi_table import _width
 from sim.kpis import Lang
-from sim.scenario import BUDGET_LINES
+from sim.scenario import BUDGET_LINES, SpreadRule
 
 FORMATS = ("text", "csv")
 GB = 2**30
@@ -46,6 +46,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "streets_value": ("{n:,} ({kinds})", "{n:,}（{kinds}）"),
     "kind_street": ("{n:,} streets", "街道 {n:,} 个"),
     "kind_town": ("{n:,} towns and townships", "乡镇 {n:,} 个"),
+}
+RULE_WORDS: dict[SpreadRule, tuple[str, str]] = {  # as sim.report.parameters words them (importing it loads matplotlib)
+    SpreadRule.EQUAL: ("in equal shares", "平均"), SpreadRule.PER_CAPITA: ("by population", "按人口"),
+    SpreadRule.NEED_WEIGHTED: ("by need", "按需求"), SpreadRule.PERFORMANCE: ("by performance", "按绩效"),
 }
 LINE_WORDS: dict[str, tuple[str, str]] = {
     "stations": ("Station funding", "社工站建设"),
@@ -84,14 +88,12 @@ def word(key: str, lang: Lang, **values: object) -> str:
 
 def header(d: Description, lang: Lang) -> list[tuple[str, str]]:
     """(label, value) lines above the table."""
-    from sim.report.parameters import VALUES
-
     zh = lang is Lang.ZH
     s = d.scenario
     total = s.budget.total_yuan
     by_type = ("、" if zh else ", ").join(f"{t.name[zh]} {t.communities:,}" for t in d.types)
     communities = f"{len(s.communities):,}" + (f"（{by_type}）" if zh else f" ({by_type})") * bool(d.types)
-    rule = VALUES[s.budget.spread_rule.value][zh]
+    rule = RULE_WORDS[s.budget.spread_rule][zh]
     rule_text = (f"{rule}分配" if zh else rule) + (" " + word("per_capita_note", lang) if d.shown_per_capita else "")
     lines = [(word("communities", lang), communities),
              (word("residents", lang), f"{d.residents:,}" + (" 人" if zh else "")),
