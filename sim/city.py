@@ -91,6 +91,9 @@ def plan(description: City | Mapping[str, Any]) -> CityPlan:
 def expand(data: Mapping[str, Any]) -> tuple[dict[str, Any], CityPlan]:
     """A scenario table whose ``[city]`` is replaced by the communities and budget it generates.
 
+    The scenario's names gain the generated size ("Changsha city (19 communities, 104,206
+    residents)"), so a reduced city is never mistaken for the whole one.
+
     ``data["city"]`` must already be a validated ``City`` or a table ``City`` accepts (the
     loader reports its problems as ``city.*`` keys first).
     """
@@ -98,6 +101,10 @@ def expand(data: Mapping[str, Any]) -> tuple[dict[str, Any], CityPlan]:
     city_plan = plan(data["city"])
     result["communities"] = city_plan.communities
     result["budget"] = {**dict(data.get("budget") or {}), "total_yuan": city_plan.budget_yuan}
+    n, residents = len(city_plan.communities), city_plan.residents
+    name = str(data.get("name") or "city")
+    result["name"] = f"{name} ({n:,} communities, {residents:,} residents)"
+    result["name_zh"] = f"{data.get('name_zh') or name}（{n:,}个社区和村，{residents:,}人）"
     return result, city_plan
 
 
