@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 VIZ_STAMP := $(VENV)/.installed-viz
 SCENARIO ?= scenarios/baseline.toml
 
-.PHONY: demo test test-slow bench docs viz clean baseline
+.PHONY: demo test test-slow bench bench-city docs viz clean baseline
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ viz: $(VIZ_STAMP)
 
 bench: $(STAMP)
 	$(PY) experiments/benchmark.py
+
+# the city at 25, 100 and 500 communities of 10,000 residents, one year each (several minutes)
+bench-city: $(STAMP)
+	$(PY) experiments/benchmark_city.py
 
 docs: $(STAMP)
 	$(PY) -m sim.docs > docs/scenario-format.md
