@@ -243,3 +243,19 @@ def test_a_city_of_many_communities_is_shown_as_spreads(tmp_path: Path) -> None:
         assert ecdf in page
         svg = (out / f"report-{lang}" / "figures" / "map.svg").read_text(encoding="utf-8")
         assert "c17" not in svg and "C17" not in svg  # no community names on a city's map
+
+
+def test_a_reduced_city_report_keeps_its_communities_in_the_model_order(tmp_path: Path) -> None:
+    from sim.city import city_scenario
+    from sim.experiment.results import load_scenarios
+    from sim.report.build import _blocks
+    from sim.report.context import in_model_order
+
+    city = ROOT / "scenarios" / "changsha" / "city.toml"
+    small = {"city.communities": 32, "city.residents_per_community": 200}
+    out = compare([city], replications=1, seed=1, days=5, out_dir=tmp_path / "store", executor="serial", overrides=small, progress=False)
+    first = load_scenarios(out).iloc[0]
+    ordered = in_model_order(first["resolved"], first["source_path"])
+    generated = list(city_scenario(communities=32, residents_per_community=200).communities)
+    assert ordered is not None and list(ordered["communities"]) == generated != sorted(generated)
+    assert len(_blocks(ordered, {})) == 32

@@ -119,7 +119,7 @@ class ResultStore:
     def add_scenarios(self, records: Iterable[ScenarioRecord]) -> None:
         """Record every resolved scenario (label, point, parameters) in one transaction."""
         rows = [(r.scenario_hash, r.point, r.label, r.name, r.source_path, _dumps(r.overrides),
-                 _dumps(r.resolved)) for r in records]
+                 json.dumps(r.resolved, separators=(",", ":"))) for r in records]  # model order: a city's map needs it
         with self.conn:
             self.conn.execute("BEGIN")
             self.conn.executemany("INSERT OR REPLACE INTO scenarios VALUES (?, ?, ?, ?, ?, ?, ?)", rows)

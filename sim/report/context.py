@@ -53,9 +53,10 @@ class Context:
 def in_model_order(resolved: dict[str, Any], source_path: str | None) -> dict[str, Any] | None:
     """The resolved scenario with its communities in the model's order, or None when it cannot be known.
 
-    The store keeps the resolved scenario with sorted keys, but the model lays communities out in
+    Older stores keep the resolved scenario with sorted keys, but the model lays communities out in
     the order of the scenario file; the map needs that order, so it is read from the file when the
-    file is still there and names the same communities.
+    file is still there and names the same communities. A city's communities are generated, not
+    listed in its file: its stores keep the model's order.
     """
     from sim.errors import ScenarioError
     from sim.loading import read_merged
@@ -63,9 +64,12 @@ def in_model_order(resolved: dict[str, Any], source_path: str | None) -> dict[st
     if not source_path or not Path(source_path).is_file():
         return None
     try:
-        order = list(read_merged(Path(source_path)).get("communities", {}))
+        merged = read_merged(Path(source_path))
     except (ScenarioError, OSError, tomllib.TOMLDecodeError):
         return None
+    if "city" in merged:  # generated communities: stores keep the resolved scenario in the model's order
+        return resolved
+    order = list(merged.get("communities", {}))
     communities = resolved.get("communities", {})
     if sorted(order) != sorted(communities):
         return None
