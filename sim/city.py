@@ -220,13 +220,15 @@ def _communities(city: City, sizes: dict[str, list[int]], units: dict[StreetKind
     for district_key, kind, number, unit_members in order:
         district = city.districts.get(district_key)
         street = _street_names(district_key, district, kind, number)
-        keys = []
-        for position, (type_key, index) in enumerate(unit_members, start=1):
+        keys: list[str] = []
+        numbers = dict.fromkeys(Unit, 0)  # communities and villages are numbered apart within a street
+        for type_key, index in unit_members:
             spec = city.types[type_key]
             word, word_zh = WORDS[spec.unit]
-            key = f"{street[0]}_{word}_{position}"
-            communities[key] = _community(city, spec, sizes[type_key][index], street[0], has_station=position == 1,
-                                          name_zh=f"{street[2]} {word_zh}{position}")
+            numbers[spec.unit] += 1
+            key = f"{street[0]}_{word}_{numbers[spec.unit]}"
+            communities[key] = _community(city, spec, sizes[type_key][index], street[0], has_station=not keys,
+                                          name_zh=f"{street[2]} {word_zh}{numbers[spec.unit]}")
             type_of[key] = type_key
             keys.append(key)
         streets.append(Street(street[0], street[1], street[2], kind, district_key, tuple(keys)))
