@@ -130,7 +130,9 @@ def city_tables() -> list[str]:
     """``[city]``, ``[city.types.<name>]`` and ``[city.districts.<name>]``: a city generated instead of ``[communities.*]``."""
     doc = " ".join(line.strip() for line in (City.__doc__ or "").strip().splitlines()[2:] if line.strip()).replace("``", "`")
     out = ["\n## `[city]`", "", "A compact city description, expanded into streets and communities by the loader (sim/city.py) "
-           "after `extends` and overrides; a file has `[city]` or `[communities.*]`, not both, and no `budget.total_yuan`. "
+           "after `extends` and overrides. Next to `[city]`, `[communities.<generated name>]` tables (or `communities.*` "
+           "overrides) patch generated communities by name (other names are errors) and `budget.total_yuan`, when set, "
+           "replaces the city's budget. "
            + doc + " `python -m sim describe FILE` prints what it generates.", "",
            "| key | type | default | bounds | meaning and source |", "|---|---|---|---|---|"]
     out += [row for row in table_rows(City, "city.")[6:] if "`city.types`" not in row and "`city.districts`" not in row]

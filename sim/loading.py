@@ -193,8 +193,7 @@ def _check_community(dotted: str, data: Mapping[str, Any]) -> str | None:
     """Overrides may change communities but not create them (a misspelt name would add one)."""
     parts = dotted.split(".")
     if parts[0] == "communities" and "city" in data:
-        return ("the communities of a city scenario are generated from [city] (allowed: city.* keys, e.g. "
-                "city.types.<type>.share_elderly or city.scale)")
+        return None  # a patch of a generated community: its name is checked once the city is generated
     known = data.get("communities") or {"community": {}}
     if parts[0] == "communities" and len(parts) > 2 and parts[1] not in known:
         return f"unknown community {quote(parts[1])} (allowed: {', '.join(sorted(known))}; add communities in the scenario file)"
@@ -266,12 +265,9 @@ def expand_city(data: Mapping[str, Any], source: str) -> tuple[dict[str, Any], C
     from sim.city import expand
 
     problems = []
-    if "communities" in data:
-        problems.append(f"{source}: communities: a scenario with [city] generates its communities (allowed: [city] or "
-                        "[communities.*], not both)")
-    if isinstance(data.get("budget"), Mapping) and "total_yuan" in data["budget"]:
-        problems.append(f"{source}: budget.total_yuan: a city's budget is city.budget_yuan x its generated residents / "
-                        "city.residents (allowed: set city.budget_yuan instead)")
+    if not isinstance(data.get("communities", {}), Mapping):
+        problems.append(f"{source}: communities: must be a table of generated communities' names (allowed: "
+                        "[communities.<generated name>] tables that patch them)")
     if not isinstance(data["city"], Mapping):
         problems.append(f"{source}: city: must be a table (allowed: [city] with residents, budget_yuan, streets, types)")
     if problems:
@@ -283,7 +279,13 @@ def expand_city(data: Mapping[str, Any], source: str) -> tuple[dict[str, Any], C
                              for line in format_error(source, {**error, "loc": ("city", *error["loc"])}).splitlines()]) from None
     except RecursionError:
         raise ScenarioError([f"{source}: city: values nested too deeply (allowed: numbers, strings, flat lists)"]) from None
-    return expand({**data, "city": city})
+    expanded, city_plan = expand({**data, "city": city})
+    unknown = [name for name in data.get("communities") or {} if name not in city_plan.communities]
+    if unknown:
+        example = next(iter(city_plan.communities))
+        raise ScenarioError([f"{source}: communities.{name}: not a community this city generates (allowed: a generated "
+                             f"name such as {example}; `python -m sim describe` lists the streets)" for name in unknown])
+    return expanded, city_plan
 
 
 def _one_per_type(errors: list[Any], type_of: Mapping[str, str]) -> list[Any]:

@@ -146,8 +146,8 @@ def test_a_city_beyond_memory_is_refused_with_the_estimate() -> None:
     ({"city.types.village.residents_share": 0.5}, r"city\.types: residents_share of the types sum to 1\.326"),
     ({"city.districts.furong.streets": 12}, r"city\.districts: their streets sum to 81 \(allowed: the city's streets, 80\)"),
     ({"city.typo": 1}, r"city\.typo: unknown key 'typo' \(allowed: budget_yuan, communities"),
-    ({"communities.furong_street_1_community_1.residents": 5}, r"communities\.furong_street_1_community_1\.residents: the communities of a city scenario are generated"),
-    ({"budget.total_yuan": 1.0}, r"budget\.total_yuan: a city's budget is city\.budget_yuan"),
+    ({"communities.no_such_place.residents": 5}, r"communities\.no_such_place: not a community this city generates \(allowed: a generated name such as furong_street_1_community_1"),
+    ({"communities.furong_street_1_community_1.residents": -5}, r"city\.types\.old_town: generated community furong_street_1_community_1 \(residents\): Input should be greater than or equal to 1"),
     ({"city.communities": 5, "city.residents_per_community": 400_000, "city.types.village.residents_cv": 0.0},
      r"city\.types\.old_town: generated community .* \(residents\): Input should be less than or equal to 500000"),
 ])
@@ -157,11 +157,23 @@ def test_errors_name_the_city_key(overrides: dict, message: str) -> None:
     assert all("\n" not in line for line in caught.value.problems)
 
 
-def test_a_file_with_both_city_and_communities_is_refused(tmp_path: Path) -> None:
-    both = tmp_path / "both.toml"
-    both.write_text(f'extends = "{CITY.as_posix()}"\n[communities.extra]\nresidents = 10\n', encoding="utf-8")
-    with pytest.raises(ScenarioError, match=r"communities: a scenario with \[city\] generates its communities"):
-        load_scenario(both)
+def test_communities_tables_patch_generated_communities_by_name(tmp_path: Path) -> None:
+    patched = tmp_path / "patched.toml"
+    patched.write_text(f'extends = "{CITY.as_posix()}"\n[city]\ncommunities = 8\n'
+                       '[communities.yuelu_street_1_community_1]\nextra_budget_yuan = 5000.0\nvolunteers = 100\n', encoding="utf-8")
+    scenario = load_scenario(patched)
+    plain = load_scenario(CITY, {"city.communities": 8})
+    first = scenario.communities["yuelu_street_1_community_1"]
+    assert (first.extra_budget_yuan, first.volunteers) == (5000.0, 100)
+    assert first.residents == plain.communities["yuelu_street_1_community_1"].residents
+    assert {k: c for k, c in scenario.communities.items() if k != "yuelu_street_1_community_1"} == \
+        {k: c for k, c in plain.communities.items() if k != "yuelu_street_1_community_1"}
+
+
+def test_an_explicit_total_replaces_the_city_budget() -> None:
+    """``sim margins`` steps ``budget.total_yuan`` (and earmarks yuan per community) on any scenario, a city too."""
+    scenario = load_scenario(CITY, {"city.communities": 8, "budget.total_yuan": 123_456.0})
+    assert scenario.budget.total_yuan == 123_456.0
 
 
 def test_generated_names_read_in_both_languages(full) -> None:  # noqa: ANN001

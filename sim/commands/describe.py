@@ -24,6 +24,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "generated": ("Generated from the city description (generation seed {seed}, scale {scale}): the streets and the budget "
                   "follow the generated size ({yuan:.2f} yuan per resident).",
                   "由城市描述生成（生成种子 {seed}，规模 {scale}）：街道数和预算随生成规模而定（每人 {yuan:.2f} 元）。"),
+    "generated_budget_set": ("Generated from the city description (generation seed {seed}, scale {scale}): the streets follow "
+                             "the generated size; the budget is the file's own total, not the city's {yuan:.2f} yuan per resident.",
+                             "由城市描述生成（生成种子 {seed}，规模 {scale}）：街道数随生成规模而定；预算为文件指定的总额，"
+                             "而非全市每人 {yuan:.2f} 元的标准。"),
     "communities": ("Communities", "社区和村"),
     "residents": ("Residents", "常住人口"),
     "streets": ("Streets", "街道（乡镇）"),
@@ -44,8 +48,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "total": ("Total", "合计"),
     "yuan": ("yuan", "元"),
     "streets_value": ("{n:,} ({kinds})", "{n:,}（{kinds}）"),
-    "kind_street": ("{n:,} streets", "街道 {n:,} 个"),
-    "kind_town": ("{n:,} towns and townships", "乡镇 {n:,} 个"),
+    "kind_street": ("{n:,} street{s}", "街道 {n:,} 个"),
+    "kind_town": ("{n:,} town{s} and township{s}", "乡镇 {n:,} 个"),
 }
 RULE_WORDS: dict[SpreadRule, tuple[str, str]] = {  # as sim.report.parameters words them (importing it loads matplotlib)
     SpreadRule.EQUAL: ("in equal shares", "平均"), SpreadRule.PER_CAPITA: ("by population", "按人口"),
@@ -111,7 +115,7 @@ def _streets_value(d: Description, lang: Lang) -> str:
     kinds = {"street": 0, "town": 0}
     for street in d.streets:
         kinds[street.kind] += 1
-    parts = [word(f"kind_{k}", lang, n=n) for k, n in kinds.items() if n]
+    parts = [word(f"kind_{k}", lang, n=n, s="" if n == 1 else "s") for k, n in kinds.items() if n]
     return word("streets_value", lang, n=len(d.streets), kinds=("，" if lang is Lang.ZH else ", ").join(parts))
 
 
@@ -144,7 +148,7 @@ def text(d: Description, lang: Lang) -> str:
     name = s.name_zh if zh and s.name_zh else s.name
     out = [f"{name}: {d.source}"]
     if d.city is not None:
-        out.append(word("generated", lang, seed=d.city.seed, scale=f"{d.city.scale:g}",
+        out.append(word("generated" if d.budget_from_city else "generated_budget_set", lang, seed=d.city.seed, scale=f"{d.city.scale:g}",
                         yuan=d.city.budget_yuan / d.city.residents))
     head = header(d, lang)
     pad = max(_width(label) for label, _ in head) + 2

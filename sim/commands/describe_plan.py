@@ -59,6 +59,7 @@ class Description:
     types: list[TypeCount]
     cells: int
     memory_bytes: int
+    city_budget_yuan: float | None = None  # what the city description gives (None: not a city)
 
     @property
     def residents(self) -> int:
@@ -69,6 +70,12 @@ class Description:
     def stations(self) -> int:
         """Communities that host their street's social-work station."""
         return sum(c.has_station for c in self.scenario.communities.values())
+
+    @property
+    def budget_from_city(self) -> bool:
+        """The budget is the city's yuan per resident x the generated residents (not set by ``budget.total_yuan``)."""
+        given = self.city_budget_yuan
+        return given is not None and abs(self.scenario.budget.total_yuan - given) <= 1e-6 * max(1.0, given)
 
     @property
     def shown_per_capita(self) -> bool:
@@ -90,7 +97,8 @@ def describe(path: str | Path, overrides: Mapping[str, Any] | None = None) -> De
     city = City.model_validate(data["city"]) if city_plan is not None else None
     size = scenario_size(scenario)
     rows = street_rows(scenario, city, city_plan)
-    return Description(str(path), scenario, city, rows, type_counts(scenario, city, city_plan), size.cells, size.memory_bytes)
+    return Description(str(path), scenario, city, rows, type_counts(scenario, city, city_plan), size.cells, size.memory_bytes,
+                       city_plan.budget_yuan if city_plan else None)
 
 
 def planned_yuan(scenario: Scenario) -> dict[str, np.ndarray]:
@@ -134,16 +142,15 @@ def _streets(scenario: Scenario, city: City | None,
     groups: dict[str, list[str]] = {}
     for key, community in scenario.communities.items():
         groups.setdefault(community.street or f"\0{key}", []).append(key)
-    out = []
-    for street, members in groups.items():
-        if street.startswith("\0"):
-            key = street[1:]
-            own = scenario.communities[key]
-            names = (key.replace("_", " ").capitalize(), own.name_zh or key)
+    plain = []
+    for group, members in groups.items():
+        if group.startswith("\0"):
+            key = group[1:]
+            shown = (key.replace("_", " ").capitalize(), scenario.communities[key].name_zh or key)
         else:
-            names = (street.replace("_", " ").capitalize(), street)
-        out.append((("", ""), names, "", members))
-    return out
+            shown = (group.replace("_", " ").capitalize(), group)
+        plain.append((("", ""), shown, "", members))
+    return plain
 
 
 def type_counts(scenario: Scenario, city: City | None, city_plan: CityPlan | None) -> list[TypeCount]:
