@@ -127,3 +127,12 @@ def test_the_chooser_names_every_shipped_scenario_differently(lang: str) -> None
     assert len(texts) == len(set(texts))
     assert calibration_sources(SCENARIOS, tuple(list_scenarios(SCENARIOS))) >= {"changsha/district.toml",
                                                                                 "places/sources/jiliqiao.toml"}
+
+
+def test_a_city_opens_in_class_at_a_dozen_communities() -> None:
+    from sim.viz.levers import CLASSROOM_CITY, load_for_class
+
+    city = load_for_class(SCENARIOS / "changsha" / "city.toml")
+    assert len(city.communities) == CLASSROOM_CITY["city.communities"] == 12
+    assert "12 communities" in city.name and "12个社区" in city.name_zh  # never taken for the whole city
+    assert len(load_for_class(SCENARIOS / "changsha" / "district.toml").communities) == 5

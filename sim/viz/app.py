@@ -16,10 +16,9 @@ import reacton.core
 import solara
 import solara.lab
 
-from sim.loading import load_scenario
 from sim.viz.components import Charts, MapCard, SideBySide, running_note
 from sim.viz.controls import LanguageSwitch, LeverPanel
-from sim.viz.levers import Settings, list_scenarios, settings_for
+from sim.viz.levers import Settings, list_scenarios, load_for_class, settings_for
 from sim.viz.session import Session, build_session, days_per_frame
 from sim.viz.strings import LANGS, t
 
@@ -156,7 +155,7 @@ def Page() -> reacton.core.Element:
     session = solara.use_reactive(solara.use_memo(lambda: build_session(first, False), dependencies=[]))
     tick = solara.use_reactive(0)
     choices = solara.use_memo(lambda: scenario_choices(config), dependencies=[])
-    budget_yuan = solara.use_memo(lambda: load_scenario(settings.value.path).budget.total_yuan,
+    budget_yuan = solara.use_memo(lambda: load_for_class(settings.value.path).budget.total_yuan,
                                   dependencies=[settings.value.path])
     with solara.Column(style={"padding": "8px"}) as main:
         solara.Title(t("title", lang.value))

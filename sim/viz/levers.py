@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sim.errors import ScenarioError
-from sim.library import NOT_SCENARIOS
-from sim.loading import load_scenario
+from sim.library import NOT_SCENARIOS, find_scenario
+from sim.loading import load_scenario, read_merged
 from sim.run import resolve
 from sim.scenario import BUDGET_LINES, MatchingScope, Scenario
 
@@ -23,6 +23,17 @@ LeverValue = float | bool
 SPLIT_LEVERS = tuple(f"split_{line}" for line in BUDGET_LINES)
 REPRESENTATIVE_INTERVALS_DAYS = {"contact_interval_days": 7, "visit_interval_days": 30, "meeting_interval_days": 90}
 EXCLUDED_SCENARIO_DIRS = NOT_SCENARIOS
+
+
+# A city file in class: a dozen communities the map can show, at the city's yuan per resident; the
+# scenario's name carries the generated size, so it is never taken for the whole city. [assumed]
+CLASSROOM_CITY = {"city.communities": 12, "city.residents_per_community": 1_500}
+
+
+def load_for_class(path: str | Path) -> Scenario:
+    """A scenario as the classroom app runs it: a ``[city]`` file reduced to ``CLASSROOM_CITY``."""
+    is_city = "city" in read_merged(find_scenario(path))
+    return load_scenario(path, CLASSROOM_CITY if is_city else None)
 
 
 @dataclass(frozen=True)
@@ -130,13 +141,13 @@ class Settings:
 
 def settings_for(scenarios_dir: Path, scenario_file: str) -> Settings:
     """Settings whose levers sit where the scenario file puts them (raises ``ScenarioError``)."""
-    scenario = load_scenario(scenarios_dir / scenario_file)
+    scenario = load_for_class(scenarios_dir / scenario_file)
     return Settings(scenario_file, scenarios_dir, read_levers(scenario))
 
 
 def build_scenario(settings: Settings) -> tuple[Scenario, dict[str, Any]]:
     """The scenario file with the moved levers applied (validated), and those overrides."""
-    scenario = load_scenario(settings.path)
+    scenario = load_for_class(settings.path)
     overrides = lever_overrides(scenario, settings.values)
     return resolve(scenario, overrides), overrides
 
@@ -172,7 +183,7 @@ def moved_levers(file_values: Mapping[str, LeverValue], values: Mapping[str, Lev
 @lru_cache(maxsize=256)
 def _scenario_names(path: Path, modified_ns: int) -> tuple[str, str] | None:
     try:
-        scenario = load_scenario(path)
+        scenario = load_for_class(path)
     except ScenarioError:
         return None
     return scenario.name, scenario.name_zh or scenario.name

@@ -14,8 +14,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sim.loading import load_scenario
-from sim.viz.levers import LeverValue, Settings, moved_levers, read_levers, settings_for
+from sim.viz.levers import LeverValue, Settings, load_for_class, moved_levers, read_levers, settings_for
 from sim.viz.mapview import map_layout
 from sim.viz.model import ClassroomModel, ModelView, snapshot
 
@@ -104,7 +103,7 @@ class Session:
 
 def build_session(settings: Settings, side_by_side: bool) -> Session:
     """A session for these settings: one model, or the file's model and this one side by side."""
-    scenario = load_scenario(settings.path)
+    scenario = load_for_class(settings.path)
     file_values, budget_yuan = read_levers(scenario), scenario.budget.total_yuan
     model = ClassroomModel(settings)
     if not side_by_side:
