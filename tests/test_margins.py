@@ -245,3 +245,12 @@ def test_margins_with_a_bad_uncertainties_file_is_one_line_and_exit_2(tmp_path: 
     err = capsys.readouterr().err
     assert code == 2 and "must be below high" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_margins_take_a_shipped_city_by_name_and_show_its_generated_names(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "sim", "margins", "changsha/city", "--set", "city.communities=2",
+                           "--set", "city.residents_per_community=300", "--days", "10", "--replications", "2",
+                           "--executor", "serial", "--out", str(tmp_path / "out"), "--lang", "en", "--no-progress"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "community 1" in done.stdout and "_community_" not in done.stdout  # display names, not generated keys

@@ -33,6 +33,7 @@ from sim.experiment.seeds import replication_seeds, run_identity
 from sim.experiment.spec import ScenarioRecord, resolve_point
 from sim.experiment.store import ResultStore
 from sim.experiment.worker import RunFunction, RunTask, Status, simulate_run
+from sim.library import find_scenario
 from sim.loading import apply_overrides, read_merged, validate
 from sim.run import scenario_hash
 from sim.scenario import Scenario
@@ -74,7 +75,7 @@ class PairedRuns:
                  backend: Backend | None = None, overrides: Mapping[str, Any] | None = None,
                  days: int | None = None, seed: int = 0, settings: Settings | None = None) -> None:
         self.source = str(source)
-        self.data = read_merged(Path(source))
+        self.data = read_merged(find_scenario(source))  # a path or a shipped name (changsha/city)
         self.scenario = validate(self.data, source=self.source)
         self.overrides = dict(overrides or {})
         self.days = self.scenario.days if days is None else days

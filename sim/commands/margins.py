@@ -51,7 +51,7 @@ def execute(args: argparse.Namespace) -> int:
     from sim.advise.margins import MarginSettings, measure_margins, render, write_outputs
     from sim.loading import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, dict(args.overrides))  # names as the runs generate them (a reduced city)
     settings = MarginSettings(kpis=tuple(args.kpis or MarginSettings.kpis), step_yuan=args.step_yuan,
                               replications=args.replications, ci_width=args.ci_width, max_runs=args.max_runs)
     uncertain = uncertainty_settings(args)
