@@ -21,8 +21,7 @@ VOLUNTEERS_PER_RESIDENT = 1_000 / 21_000
 def measure(residents: int, days: int) -> dict[str, float]:
     """Build and run one community of ``residents``; time and memory of this process."""
     import sim  # noqa: F401 - import cost is not the model's cost
-    from sim.model import FiveSocietyModel
-    from sim.run import resolve
+    from sim.run import HeadlessRun, resolve
 
     scenario = resolve("scenarios/baseline.toml", {
         "communities.baseline.residents": residents,
@@ -32,10 +31,10 @@ def measure(residents: int, days: int) -> dict[str, float]:
     })
     rss_before = _rss_bytes()
     start = time.perf_counter()
-    model = FiveSocietyModel(scenario, agents=False)  # headless, as experiments and calibration run
+    run = HeadlessRun(scenario)  # headless, as experiments and calibration run (sim.run.simulate)
     built = time.perf_counter()
-    model.run(days)
-    kpis = model.result().kpis
+    run.run(days)
+    kpis = run.result().kpis
     end = time.perf_counter()
     peak_bytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - rss_before
     return {

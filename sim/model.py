@@ -6,8 +6,10 @@ day per Mesa step, then updates its agents from the day's changes (volunteers wh
 to the home they served, or quit; social workers staffed) and records the daily series with a
 Mesa ``DataCollector``.
 
-With ``agents=False`` (headless: ``sim.run.simulate``, experiments, calibration) no grid and no
-agents are built: the same state, the same results, without one Python object per resident.
+With ``agents=False`` no grid and no agents are built: the same state, the same results, without
+one Python object per resident. Runs that show nothing (``sim.run.simulate``, experiments,
+calibration) do not load Mesa at all: ``sim.run.HeadlessRun`` steps the same state, and
+``sim.run.run_result`` turns either into the same ``RunResult``.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from sim.needs import NeedTable
 from sim.policies.discovery import CadenceRounds, Outreach
 from sim.population import Population
 from sim.rng import Streams
-from sim.run import RunResult
+from sim.run import RunResult, run_result
 from sim.scenario import Scenario
 from sim.world import Layout
 
@@ -99,14 +101,8 @@ class FiveSocietyModel(mesa.Model):
             self.step()
 
     def result(self) -> RunResult:
-        """KPIs, daily series and per-community KPIs of the run so far."""
-        table = self.datacollector.model_vars
-        return RunResult(
-            kpis=metrics.kpis(self),
-            series={name: [float(v) for v in values] for name, values in table.items()},
-            communities=metrics.by_community(self),
-            unmet_by_cell=metrics.unmet_by_cell(self),
-        )
+        """KPIs, daily series and per-community KPIs of the run so far (``sim.run.run_result``, as headless runs)."""
+        return run_result(self, self.datacollector.model_vars)
 
     # -- the state's parts under their old names (read by metrics, the app, reports and tests) --
     @property
