@@ -21,7 +21,7 @@ from mesa.discrete_space import Cell, OrthogonalMooreGrid
 from sim import metrics
 from sim.agents import CommunityCommittee, CommunityFund, Resident, SocialOrganization, SocialWorker, Volunteer
 from sim.core.pools import ContractPool, HoursPool, VolunteerPool
-from sim.arrivals import Arrivals, NeedParameters
+from sim.arrivals import Arrivals, NeedParameters, reserve_needs
 from sim.core.build import build_state
 from sim.core.day import step_day
 from sim.core.records import Committee, Fund, Organisation, ProgrammeRun, VisitRegister
@@ -96,7 +96,8 @@ class FiveSocietyModel(mesa.Model):
         self.datacollector.collect(self)
 
     def run(self, days: int) -> None:
-        """Step ``days`` days."""
+        """Step ``days`` days (the need table sized for them first, as headless runs do)."""
+        reserve_needs(self.state, days)
         for _ in range(days):
             self.step()
 

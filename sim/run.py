@@ -61,7 +61,10 @@ class HeadlessRun:
             self.series[name].append(reporter(self))
 
     def run(self, days: int) -> None:
-        """Step ``days`` days."""
+        """Step ``days`` days (the need table sized for them first)."""
+        from sim.arrivals import reserve_needs
+
+        reserve_needs(self.state, days)
         for _ in range(days):
             self.step()
 
