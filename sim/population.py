@@ -121,23 +121,28 @@ class Population:
 
 def _draw_community(c: Community, index: int, compounds: tuple[Rect, ...], rng: np.random.Generator,
                     cell_dtype: type[np.signedinteger[Any]]) -> dict[str, np.ndarray]:
+    """One community's residents. The six uniform rows are drawn one after another (the same numbers
+    as one ``rng.random((6, n))``), so a large community never holds all six at once."""
     n = c.residents
-    u = rng.random((6, n))
-    group = np.where(u[0] < c.share_children, Group.CHILD,
-                     np.where(u[0] < c.share_children + c.share_elderly, Group.ELDERLY, Group.WORKING)).astype(np.int8)
+    u_group = rng.random(n)
+    group = np.where(u_group < c.share_children, Group.CHILD,
+                     np.where(u_group < c.share_children + c.share_elderly, Group.ELDERLY, Group.WORKING)).astype(np.int8)
+    del u_group
     shares = np.array([c.share_children, 1 - c.share_children - c.share_elderly, c.share_elderly])
     mean_weight = float(shares @ DISABILITY_WEIGHTS) or 1.0
-    disabled = u[1] < np.minimum(1.0, c.share_disabled * DISABILITY_WEIGHTS[group] / mean_weight)
-    hardship = u[2] < c.share_hardship
-    digital = u[3] < np.where(group == Group.ELDERLY, c.digital_share_elderly, c.digital_share_other)
-    compound = _compounds(c, group, disabled, u[4], u[5], len(compounds))
-    rect = np.array(compounds)[compound]
-    cell_x = rect[:, 0] + rng.integers(0, rect[:, 2])
-    cell_y = rect[:, 1] + rng.integers(0, rect[:, 3])
+    disabled = rng.random(n) < np.minimum(1.0, c.share_disabled * DISABILITY_WEIGHTS[group] / mean_weight)
+    hardship = rng.random(n) < c.share_hardship
+    digital = rng.random(n) < np.where(group == Group.ELDERLY, c.digital_share_elderly, c.digital_share_other)
+    u_cluster = rng.random(n)
+    compound = _compounds(c, group, disabled, u_cluster, rng.random(n), len(compounds))
+    del u_cluster
+    rects = np.array(compounds)  # (x, y, width, height) of each compound
+    cell_x = (rects[compound, 0] + rng.integers(0, rects[compound, 2])).astype(cell_dtype)
+    cell_y = (rects[compound, 1] + rng.integers(0, rects[compound, 3])).astype(cell_dtype)
     return {
         "group": group, "disabled": disabled, "hardship": hardship, "digital": digital,
         "community": np.full(n, index, dtype=np.int16), "compound_local": compound.astype(np.int16),
-        "cell_x": cell_x.astype(cell_dtype), "cell_y": cell_y.astype(cell_dtype), "list_u": rng.random(n),
+        "cell_x": cell_x, "cell_y": cell_y, "list_u": rng.random(n),
     }
 
 
