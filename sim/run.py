@@ -115,7 +115,7 @@ def simulate(scenario: Scenario | str | Path, seed: int | None = None, days: int
 
     scenario = resolve(scenario)
     seed, days = check_seed(seed), check_days(days)
-    check_memory(scenario, f"scenario {scenario.name!r}")
+    check_memory(scenario, f"scenario {scenario.name!r}", days=days)
     run = HeadlessRun(scenario, seed)
     run.run(scenario.days if days is None else days)
     return run.result()

@@ -38,7 +38,7 @@ def execute(args: argparse.Namespace) -> int:
     from sim.run import simulate
 
     scenario = load_scenario(args.scenario, dict(args.overrides))
-    check_memory(scenario, args.scenario)
+    check_memory(scenario, args.scenario, days=args.days)
     result = simulate(scenario, seed=args.seed, days=args.days)
     if args.json:
         print(json.dumps(result.kpis, sort_keys=True))
