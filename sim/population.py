@@ -2,8 +2,9 @@
 
 Residents' state lives in numpy arrays (one entry per resident) so that daily processes are
 vectorised; ``sim.agents.resident.Resident`` is the Mesa agent view of one entry. Columns that
-follow exactly from others (home metres, distance to the service point) are computed when indexed
-(``OnDemand``), and draws used only while building (the visit-list draw) are not kept.
+follow exactly from others and are read only for a few residents at a time (home metres) are
+computed when indexed (``OnDemand``); the distance to the service point, read for every
+unreported need every day, is kept. Draws used only while building (the visit-list draw) are not.
 """
 
 from __future__ import annotations
@@ -53,23 +54,8 @@ class CellCentreMetres(OnDemand):
         return (self.cells[index] + 0.5) * self.cell_size_m
 
 
-class ServiceDistanceMetres(OnDemand):
-    """Metres from each resident's home-cell centre to its community's service point (straight line)."""
-
-    def __init__(self, x_m: CellCentreMetres, y_m: CellCentreMetres, community: np.ndarray, layout: Layout) -> None:
-        super().__init__(len(community))
-        service = np.array([b.service_point for b in layout.blocks], dtype=float).reshape(-1, 2)
-        self.service_x_m = (service[:, 0] + 0.5) * layout.cell_size_m  # per community
-        self.service_y_m = (service[:, 1] + 0.5) * layout.cell_size_m
-        self.x_m, self.y_m, self.community = x_m, y_m, community
-
-    def __getitem__(self, index: Any) -> Any:
-        community = self.community[index]
-        return np.hypot(self.service_x_m[community] - self.x_m[index], self.service_y_m[community] - self.y_m[index])
-
-
 class Population:
-    """Residents as arrays: group, flags, community, compound, home cell (metres and distances on demand).
+    """Residents as arrays: group, flags, community, compound, home cell (its metres on demand), distance to the service point.
 
     Index columns are as narrow as their values allow (int16 communities, int16 cells unless the
     grid is wider than 32,767 cells, int32 compounds and counters): at city scale every byte a
@@ -97,7 +83,7 @@ class Population:
         self.size = len(self.group)
         self.x_m = CellCentreMetres(self.cell_x, layout.cell_size_m)
         self.y_m = CellCentreMetres(self.cell_y, layout.cell_size_m)
-        self.service_distance_m = ServiceDistanceMetres(self.x_m, self.y_m, self.community, layout)
+        self.service_distance_m = _service_distance_m(self.community, self.x_m, self.y_m, layout)  # read daily: kept
         self.vulnerable = (self.group == Group.ELDERLY) | self.disabled | self.hardship
         # Households on the routine-visit list: the uniform draw deciding which elderly are on it is used once, here.
         self.listed = self._listed(scenario.linkage.list_elderly_share, joined("list_u"))
@@ -117,6 +103,14 @@ class Population:
     def _listed(self, elderly_share: float, rng_u: np.ndarray) -> np.ndarray:
         """Households on the routine-visit list: hardship, disabled, and a share of the elderly."""
         return self.hardship | self.disabled | ((self.group == Group.ELDERLY) & (rng_u < elderly_share))
+
+
+def _service_distance_m(community: np.ndarray, x_m: CellCentreMetres, y_m: CellCentreMetres, layout: Layout) -> np.ndarray:
+    """Metres from each resident's home-cell centre to its community's service point (straight line)."""
+    service = np.array([b.service_point for b in layout.blocks], dtype=float).reshape(-1, 2)
+    dx = (service[community, 0] + 0.5) * layout.cell_size_m - np.asarray(x_m)
+    dy = (service[community, 1] + 0.5) * layout.cell_size_m - np.asarray(y_m)
+    return np.hypot(dx, dy)
 
 
 def _draw_community(c: Community, index: int, compounds: tuple[Rect, ...], rng: np.random.Generator,

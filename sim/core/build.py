@@ -54,12 +54,13 @@ def build_state(scenario: Scenario, seed: int) -> DistrictState:
 
 
 def _adults_by_community(population: Population, communities: int) -> list[np.ndarray]:
-    """Each community's residents who may volunteer (``volunteering.adults``), as int32 views of one array.
+    """Each community's residents who may volunteer (``volunteering.adults``), as views of one array.
 
     One pass over the residents instead of one per community; residents are contiguous by
-    community, so each community's adults are one slice, in index order.
+    community, so each community's adults are one slice, in index order. They stay int64 (numpy's
+    index type): recruitment indexes with them every day, and an int32 index array is cast on each use.
     """
-    adults = np.flatnonzero(population.group != Group.CHILD).astype(np.int32)
+    adults = np.flatnonzero(population.group != Group.CHILD)
     per_community = np.bincount(population.community[adults], minlength=communities)
     return np.split(adults, np.cumsum(per_community)[:-1])
 
