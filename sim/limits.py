@@ -10,30 +10,29 @@ one agent per resident and a grid of cell objects:
 =========  ==========  ==========  =====  ======  ===============
 residents  grid cells  volunteers  days   agents  peak RSS growth
 =========  ==========  ==========  =====  ======  ===============
-10,000     400         300         365    no      3.4 MB
-100,000    400         3,000       365    no      13.9 MB
-200,000    400         6,000       365    no      24.7 MB
-500,000    400         15,000      365    no      55.4 MB
-500,000    400         15,000      1      no      37.2 MB
-100,000    400         3,000       1,825  no      32.9 MB
-100,000    400         30,000      365    no      20.8 MB
-10,000     1,000,000   300         365    no      18.5 MB
-10,000     400         300         365    yes     9.1 MB
-100,000    400         3,000       365    yes     66.3 MB
-200,000    400         6,000       365    yes     131.7 MB
-10,000     10,000      300         365    yes     21.1 MB
-10,000     40,000      300         365    yes     59.5 MB
+10,000     400         300         365    no      3.6 MB
+100,000    400         3,000       365    no      15.0 MB
+200,000    400         6,000       365    no      26.4 MB
+500,000    400         15,000      365    no      60.9 MB
+500,000    400         15,000      1      no      41.2 MB
+100,000    400         3,000       1,825  no      34.9 MB
+100,000    400         30,000      365    no      21.9 MB
+10,000     1,000,000   300         365    no      18.6 MB
+10,000     400         300         365    yes     9.2 MB
+100,000    400         3,000       365    yes     67.1 MB
+200,000    400         6,000       365    yes     129.6 MB
+10,000     10,000      300         365    yes     21.3 MB
+10,000     40,000      300         365    yes     59.7 MB
 =========  ==========  ==========  =====  ======  ===============
 
-Headless, per resident and year: (55.4 - 13.9) MB / 400,000 residents = 109 B (with 3% of them
-volunteers). Of it, the needs: (32.9 - 13.9) MB / (100,000 residents x 4 more years) = 50 B a
-resident-year (0.54 needs a resident-year at 89 B a need); the rest, about 60 B, is the residents'
-own arrays, and the build's transients peak at 37.2 MB / 500,000 = 78 B in one large community.
-Per volunteer: (20.8 - 13.9) MB / 27,000 = 268 B. Per grid cell (the unmet-need map):
-(18.5 - 3.4) MB / 999,600 = 16 B. With agents, per resident (131.7 - 66.3) MB / 100,000 =
-0.65 KB a year; per cell (59.5 - 21.1) MB / 30,000 = 1.28 KB. At city scale (generated
-communities of 10,000 residents, ``experiments/benchmark_city.py``-style runs) a headless year
-peaked at 119 B a resident at 1 M residents.
+(MB = 2^20 bytes.) Headless, per resident and year: (60.9 - 15.0) MB / 400,000 residents = 120 B
+(with 3% of them volunteers). Of it, the needs: (34.9 - 15.0) MB / (100,000 residents x 4 more
+years) = 52 B a resident-year (0.54 needs a resident-year at 89 B a need); the rest, about 68 B,
+is the residents' own arrays, and the build's transients peak at 41.2 MB / 500,000 = 86 B in one
+large community. Per volunteer: (21.9 - 15.0) MB / 27,000 = 268 B. Per grid cell (the unmet-need
+map): (18.6 - 3.6) MB / 999,600 = 16 B. With agents, per resident (129.6 - 67.1) MB / 100,000 =
+655 B a year; per cell (59.7 - 21.3) MB / 30,000 = 1,342 B. At city scale (generated communities
+of 10,000 residents) a headless year peaked at 125 B a resident at 1 M residents.
 
 The estimate rounds these up: headless, 100 B a resident plus 60 B a resident-year (scenarios
 with more elderly residents have more needs; the build's peak is covered by the first part),
