@@ -1,8 +1,9 @@
 """Benchmark: resident-days per second and peak memory per resident, 1k to 100k residents, 365 days.
 
 Run ``python experiments/benchmark.py`` (or ``make bench``). Each size runs in a fresh
-subprocess; memory is the growth of the peak resident set size over the size after imports. Target: 21,000 residents with ~1,000
-volunteers for 365 days in at most 3 s on a 2-core machine, under 1 KB of memory per resident.
+subprocess; memory is the growth of the peak resident set size over the size after imports (the
+headless run's: no Mesa). Target: 21,000 residents with ~1,000 volunteers for 365 days in at most
+3 s on a 2-core machine, under 1 KB of memory per resident.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's sim, not an installed one
 
 SIZES = (1_000, 10_000, 21_000, 100_000)
 VOLUNTEERS_PER_RESIDENT = 1_000 / 21_000
@@ -20,11 +25,12 @@ VOLUNTEERS_PER_RESIDENT = 1_000 / 21_000
 
 def measure(residents: int, days: int) -> dict[str, float]:
     """Build and run one community of ``residents``; time and memory of this process."""
-    import sim  # noqa: F401 - import cost is not the model's cost
-    from sim.model import FiveSocietyModel
-    from sim.run import resolve
+    import sim.core.build  # noqa: F401 - import cost is not the model's cost (HeadlessRun imports these lazily)
+    import sim.core.day  # noqa: F401
+    import sim.metrics  # noqa: F401
+    from sim.run import HeadlessRun, resolve
 
-    scenario = resolve("scenarios/baseline.toml", {
+    scenario = resolve(ROOT / "scenarios" / "baseline.toml", {
         "communities.baseline.residents": residents,
         "communities.baseline.area_km2": max(1.0, residents / 10_000),
         "communities.baseline.volunteers": round(residents * VOLUNTEERS_PER_RESIDENT),
@@ -32,10 +38,10 @@ def measure(residents: int, days: int) -> dict[str, float]:
     })
     rss_before = _rss_bytes()
     start = time.perf_counter()
-    model = FiveSocietyModel(scenario, agents=False)  # headless, as experiments and calibration run
+    run = HeadlessRun(scenario)  # headless, as experiments and calibration run (sim.run.simulate)
     built = time.perf_counter()
-    model.run(days)
-    kpis = model.result().kpis
+    run.run(days)
+    kpis = run.result().kpis
     end = time.perf_counter()
     peak_bytes = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - rss_before
     return {

@@ -14,6 +14,7 @@ is built.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -60,7 +61,7 @@ class Arrivals:
     def __init__(self, scenario: Scenario, params: NeedParameters, population: Population) -> None:
         self.params = params
         klass = population.group * 4 + population.disabled * 2 + population.hardship
-        self.order = np.argsort(klass, kind="stable")
+        self.order = np.argsort(klass, kind="stable").astype(np.int32)  # residents by class (int32: 4 bytes a resident)
         sizes = np.bincount(klass, minlength=12)
         self.class_start = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         self.class_size = sizes
@@ -109,6 +110,16 @@ class Arrivals:
             listed=listed[resident],
         )
 
+
+
+def reserve_needs(state: DistrictState, days: int) -> None:
+    """Room in the need table for the needs of ``days`` more days (their Poisson mean plus six standard deviations).
+
+    Sized once before a run, the table does not grow (and leave its outgrown copies behind) as
+    needs arrive; a run that draws more still grows it. Capacity never changes a result.
+    """
+    expected = float(state.arrivals.daily_rate.sum()) * days
+    state.needs.reserve(state.needs.size + math.ceil(expected + 6.0 * math.sqrt(expected)) + 64)
 
 
 def step(state: DistrictState, scenario: Scenario, day: int) -> None:

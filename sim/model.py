@@ -6,8 +6,10 @@ day per Mesa step, then updates its agents from the day's changes (volunteers wh
 to the home they served, or quit; social workers staffed) and records the daily series with a
 Mesa ``DataCollector``.
 
-With ``agents=False`` (headless: ``sim.run.simulate``, experiments, calibration) no grid and no
-agents are built: the same state, the same results, without one Python object per resident.
+With ``agents=False`` no grid and no agents are built: the same state, the same results, without
+one Python object per resident. Runs that show nothing (``sim.run.simulate``, experiments,
+calibration) do not load Mesa at all: ``sim.run.HeadlessRun`` steps the same state, and
+``sim.run.run_result`` turns either into the same ``RunResult``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from mesa.discrete_space import Cell, OrthogonalMooreGrid
 from sim import metrics
 from sim.agents import CommunityCommittee, CommunityFund, Resident, SocialOrganization, SocialWorker, Volunteer
 from sim.core.pools import ContractPool, HoursPool, VolunteerPool
-from sim.arrivals import Arrivals, NeedParameters
+from sim.arrivals import Arrivals, NeedParameters, reserve_needs
 from sim.core.build import build_state
 from sim.core.day import step_day
 from sim.core.records import Committee, Fund, Organisation, ProgrammeRun, VisitRegister
@@ -30,7 +32,7 @@ from sim.needs import NeedTable
 from sim.policies.discovery import CadenceRounds, Outreach
 from sim.population import Population
 from sim.rng import Streams
-from sim.run import RunResult
+from sim.run import RunResult, run_result
 from sim.scenario import Scenario
 from sim.world import Layout
 
@@ -94,19 +96,14 @@ class FiveSocietyModel(mesa.Model):
         self.datacollector.collect(self)
 
     def run(self, days: int) -> None:
-        """Step ``days`` days."""
+        """Step ``days`` days (the need table sized for them first, as headless runs do)."""
+        reserve_needs(self.state, days)
         for _ in range(days):
             self.step()
 
     def result(self) -> RunResult:
-        """KPIs, daily series and per-community KPIs of the run so far."""
-        table = self.datacollector.model_vars
-        return RunResult(
-            kpis=metrics.kpis(self),
-            series={name: [float(v) for v in values] for name, values in table.items()},
-            communities=metrics.by_community(self),
-            unmet_by_cell=metrics.unmet_by_cell(self),
-        )
+        """KPIs, daily series and per-community KPIs of the run so far (``sim.run.run_result``, as headless runs)."""
+        return run_result(self, self.datacollector.model_vars)
 
     # -- the state's parts under their old names (read by metrics, the app, reports and tests) --
     @property

@@ -55,7 +55,7 @@ def test_run_scenario_uses_the_scenario_seed_by_default() -> None:
 
 
 def test_repeated_runs_leave_no_model_behind() -> None:
-    """Mesa keeps each model in ``Agent._ids``; ``simulate`` lets it go, so memory stays flat."""
+    """Mesa keeps each model in ``Agent._ids``; ``simulate`` builds none (it runs without Mesa), so memory stays flat."""
     import mesa
 
     from sim.model import FiveSocietyModel

@@ -71,10 +71,11 @@ def test_a_layout_beyond_the_cell_budget_is_refused_with_a_cell_size_that_fits(t
 
 def test_a_run_too_big_for_memory_is_refused_with_the_estimate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     blocks = "".join(f"[communities.c{i}]\nresidents = 500000\nvolunteers = 1000\n" for i in range(200))
-    path = write(tmp_path / "city.toml", f'name = "city"\n{blocks}')
+    path = write(tmp_path / "city.toml", f'name = "city"\ndays = 3650\n{blocks}')
     assert outcome(["validate", str(path)], capsys)[0] == 0  # valid: it only cannot fit here
     line = one_line(["run", str(path)], capsys)
-    assert line.startswith(f"{path}: needs about 74.9 GB of memory (100,000,000 residents, 200,000 volunteers")
+    assert line.startswith(f"{path}: needs about 65.4 GB of memory (100,000,000 residents, 200,000 volunteers")
+    assert "84,000 grid cells, 3,650 days)" in line
     assert "this machine has" in line
 
 

@@ -10,7 +10,7 @@ from sim.arrivals import Arrivals, NeedParameters
 from sim.core.records import Committee, Fund, Organisation, OrgKind, ProgrammeRun, VisitRegister
 from sim.core.state import Capacity, DistrictState, FundingLedger, Streets
 from sim.households import Households
-from sim.needs import NEED_TYPES, PROGRAMME_TYPES, NeedTable, Programme
+from sim.needs import NEED_TYPES, PROGRAMME_TYPES, Group, NeedTable, Programme
 from sim.policies import discovery, volunteering
 from sim.population import Population
 from sim.rng import Streams
@@ -25,7 +25,7 @@ def build_state(scenario: Scenario, seed: int) -> DistrictState:
     population = Population(scenario, layout, streams.population)
     need_params = NeedParameters(scenario)
     arrivals = Arrivals(scenario, need_params, population)
-    listed = population.listed(scenario.linkage.list_elderly_share, population.list_u)
+    listed = population.listed
     d = scenario.linkage.discovery
     households = Households(population, d.residents_per_household)
     n = len(layout.blocks)
@@ -34,10 +34,10 @@ def build_state(scenario: Scenario, seed: int) -> DistrictState:
     organizations, programmes = _organisations(scenario, layout, professionals)
     state = DistrictState(
         streams=streams, layout=layout, population=population, need_params=need_params, arrivals=arrivals,
-        needs=NeedTable(), tally=lifecycle.Tally(), listed=listed, listed_ids=np.flatnonzero(listed),
+        needs=NeedTable(), tally=lifecycle.Tally(), listed=listed, listed_ids=np.flatnonzero(listed).astype(np.int32),
         households=households, register=VisitRegister(households.count),
         rounds=discovery.CadenceRounds(d, households.per_community, population.counts), outreach=discovery.Outreach(n),
-        adults_by_community=[volunteering.adults(population, c) for c in range(n)],
+        adults_by_community=_adults_by_community(population, n),
         expected_need_hours=arrivals.expected_cost_by_community(costs, population),
         volunteers=VolunteerPool(max(16, sum(c.volunteers for c in scenario.communities.values()) * 2)),
         social_workers=HoursPool(), professionals=professionals, streets=_streets(scenario, population.counts),
@@ -51,6 +51,18 @@ def build_state(scenario: Scenario, seed: int) -> DistrictState:
     )
     volunteering.initial_volunteers(state, scenario)
     return state
+
+
+def _adults_by_community(population: Population, communities: int) -> list[np.ndarray]:
+    """Each community's residents who may volunteer (``volunteering.adults``), as views of one array.
+
+    One pass over the residents instead of one per community; residents are contiguous by
+    community, so each community's adults are one slice, in index order. They stay int64 (numpy's
+    index type): recruitment indexes with them every day, and an int32 index array is cast on each use.
+    """
+    adults = np.flatnonzero(population.group != Group.CHILD)
+    per_community = np.bincount(population.community[adults], minlength=communities)
+    return np.split(adults, np.cumsum(per_community)[:-1])
 
 
 def _streets(scenario: Scenario, counts: np.ndarray) -> Streets:

@@ -176,7 +176,7 @@ class VisitRegister:
     """走访台账: the day each household was last screened by a home visit or outreach."""
 
     def __init__(self, households: int) -> None:
-        self.screened_day = np.full(households, NEVER_SCREENED_DAY, dtype=np.int64)
+        self.screened_day = np.full(households, NEVER_SCREENED_DAY, dtype=np.int32)
 
     def record(self, households: np.ndarray, day: int) -> None:
         """Households screened on ``day``."""

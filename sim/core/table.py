@@ -1,7 +1,8 @@
 """ArrayTable: a growable struct of numpy arrays whose columns are declared as typed class attributes.
 
 A subclass declares each column once, ``resident: I32``, so editors and type checkers see every
-column; the base allocates them, grows them together by doubling, and fills new rows.
+column; the base allocates them, grows them together by doubling (or once, to a size known in
+advance: ``reserve``), and fills new rows.
 """
 
 from __future__ import annotations
@@ -41,12 +42,23 @@ class ArrayTable:
         """Rows allocated."""
         return len(getattr(self, next(iter(self.COLUMNS))))
 
+    def reserve(self, rows: int) -> None:
+        """Room for ``rows`` rows in all, allocated at once when short (for a total known in advance).
+
+        Growing by doubling leaves each outgrown copy behind as freed heap the process keeps: a
+        table sized once costs only the rows written (untouched zero pages are not resident).
+        """
+        if rows > self.capacity:
+            self._grow(rows)
+
     def _reserve(self, needed: int) -> None:
         """Room for ``needed`` rows: grow every column to ``max(needed, 2 * capacity)`` when short."""
         capacity = self.capacity
-        if needed <= capacity:
-            return
-        grown_capacity = max(needed, 2 * capacity)
+        if needed > capacity:
+            self._grow(max(needed, 2 * capacity))
+
+    def _grow(self, grown_capacity: int) -> None:
+        """Every column reallocated to ``grown_capacity`` rows, one column at a time (the old rows copied, new ones zero)."""
         for name in self.COLUMNS:
             old = getattr(self, name)
             grown = np.zeros(grown_capacity, dtype=old.dtype)
