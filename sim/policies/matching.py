@@ -108,24 +108,75 @@ class Dispatcher:
         if pool.size == 0 or pool.view("bank").max() <= DONE_HOURS:
             return np.ones(queue.size, dtype=bool)
         needs = self.state.needs
-        resident = needs.resident[queue]
-        left, community = needs.hours_left[queue].tolist(), needs.community[queue].tolist()
-        pool_community, bank = pool.community, pool.bank
-        given, reached = np.zeros(queue.size), np.zeros(queue.size, dtype=bool)
+        rows = self._nearest(queue)
+        if not self.platform:
+            rows = np.where(pool.community[np.maximum(rows, 0)] == needs.community[queue][:, None], rows, -1)
+        rows = np.where(pool.bank[np.maximum(rows, 0)] > DONE_HOURS, rows, -1)  # banks only fall today
+        live = np.flatnonzero((rows >= 0).any(axis=1))
+        given = np.zeros(queue.size)
+        rows, left, resident = rows[live], needs.hours_left[queue[live]], needs.resident[queue[live]]
+        if self.platform:
+            given[live] = self._spend_nearest(pool, rows, left, resident)
+        else:
+            given[live] = self._spend_by_rounds(pool, rows, left, resident, needs.community[queue[live]])
+        return self._delivered(queue, given, given > 0.0, Provider.VOLUNTEER, day)
+
+    def _spend_nearest(self, pool: HoursPool, rows: np.ndarray, left: np.ndarray, resident: np.ndarray) -> list[float]:
+        """Each need in turn takes hours from its candidate slots ``rows`` (nearest first, -1 pads); returns hours per need.
+
+        Python floats in the order ``HoursPool.spend`` would add them, written back once.
+        """
+        slots = np.unique(rows[rows >= 0])
+        bank = dict(zip(slots.tolist(), pool.bank[slots].tolist()))
+        spent: list[tuple[int, float]] = []
         moves = self.state.changes.volunteer_moves
-        for i, row in enumerate(self._nearest(queue).tolist()):
-            for slot in row:
-                if slot < 0:
-                    break
-                if (self.platform or pool_community[slot] == community[i]) and bank[slot] > DONE_HOURS:
-                    hours = min(float(bank[slot]), left[i] - given[i])
-                    pool.spend(slot, hours)
-                    given[i] += hours
-                    reached[i] = True
-                    moves.append((slot, int(resident[i])))
-                    if left[i] - given[i] <= DONE_HOURS:
+        given_by_need = []
+        for candidates, need_left, home in zip(rows.tolist(), left.tolist(), resident.tolist()):
+            given = 0.0
+            for slot in candidates:
+                hours_in_bank = bank.get(slot, 0.0)  # -1 (no candidate) is not in the bank
+                if hours_in_bank > DONE_HOURS:
+                    hours = min(hours_in_bank, need_left - given)
+                    bank[slot] = hours_in_bank - hours
+                    spent.append((slot, hours))
+                    given += hours
+                    moves.append((slot, home))
+                    if need_left - given <= DONE_HOURS:
                         break
-        return self._delivered(queue, given, reached, Provider.VOLUNTEER, day)
+            given_by_need.append(given)
+        pool.spend_many(spent, bank)
+        return given_by_need
+
+    def _spend_by_rounds(self, pool: HoursPool, rows: np.ndarray, left: np.ndarray, resident: np.ndarray,
+                         community: np.ndarray) -> np.ndarray:
+        """``_spend_nearest`` when every need's candidates are of its own community (community scope).
+
+        Needs of different communities share no volunteer, so round k serves the k-th need of every
+        community at once; within a community the needs still go in priority order.
+        """
+        order = np.argsort(community, kind="stable")
+        rank = np.empty(community.size, dtype=np.int64)
+        starts = np.flatnonzero(np.r_[True, community[order][1:] != community[order][:-1]])
+        rank[order] = np.arange(community.size) - np.repeat(starts, np.diff(np.r_[starts, community.size]))
+        given = np.zeros(community.size)
+        taken = []
+        for k in range(int(rank.max()) + 1 if rank.size else 0):
+            now = np.flatnonzero(rank == k)
+            hours, given[now] = take_in_order(pool.bank[np.maximum(rows[now], 0)], rows[now] >= 0, left[now])
+            used = hours > 0.0
+            slots = rows[now][used]
+            pool.bank[slots] -= hours[used]
+            for column in (pool.given, pool.given_today, pool.served):
+                column[slots] += hours[used]
+            position, j = np.nonzero(used)
+            taken.append(np.column_stack([now[position], j, slots]))
+        self._record_moves(np.concatenate(taken) if taken else np.zeros((0, 3), dtype=np.int64), resident)
+        return given
+
+    def _record_moves(self, taken: np.ndarray, resident: np.ndarray) -> None:
+        """The view's volunteer moves (slot, resident served), in need order then nearest first."""
+        taken = taken[np.lexsort((taken[:, 1], taken[:, 0]))]
+        self.state.changes.volunteer_moves.extend(zip(taken[:, 2].tolist(), resident[taken[:, 0]].tolist()))
 
     def _nearest(self, queue: np.ndarray) -> np.ndarray:
         """Per need, the slots of the nearest active volunteers with its skill within reach, nearest first (-1 pads)."""
@@ -218,3 +269,25 @@ class Dispatcher:
         Provider.PROFESSIONAL: _professional,
         Provider.SOCIAL_WORKER: _social_worker,
     }
+
+
+def take_in_order(bank: np.ndarray, candidate: np.ndarray, left: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hours each need (row) takes from its candidates' ``bank`` (nearest first), and its total.
+
+    The rule of one need served slot after slot: a candidate with more than ``DONE_HOURS`` banked
+    gives ``min(bank, left - given)``; the need stops once ``left - given <= DONE_HOURS``. Running
+    totals are sequential sums (``cumsum``), so the result is that of the loop, bit for bit (after
+    a partial take ``given + (left - given)`` is within an ulp of ``left``: the need stops there).
+    """
+    live = candidate & (bank > DONE_HOURS)
+    full = np.cumsum(np.where(live, bank, 0.0), axis=1)
+    before = np.hstack([np.zeros((bank.shape[0], 1)), full[:, :-1]])
+    rest = left[:, None] - before
+    take = np.where(bank >= rest, rest, bank)
+    stop = live & ((bank >= rest) | (left[:, None] - full <= DONE_HOURS))
+    first = np.where(stop.any(axis=1), stop.argmax(axis=1), bank.shape[1])
+    hours = np.where(live & (np.arange(bank.shape[1]) <= first[:, None]), take, 0.0)
+    last = np.minimum(first, bank.shape[1] - 1)[:, None]
+    rows = np.arange(bank.shape[0])
+    given = np.where(first < bank.shape[1], before[rows, last[:, 0]] + take[rows, last[:, 0]], full[:, -1])
+    return hours, given
