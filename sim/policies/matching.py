@@ -90,16 +90,22 @@ class Dispatcher:
         Like every handler, takes needs in priority order and returns the mask of those still lacking hours.
         """
         needs = self.state.needs
-        community, types = needs.community[queue], needs.type[queue]
-        taken = np.zeros(queue.size, dtype=bool)
+        community, type_bit = needs.community[queue], np.left_shift(1, needs.type[queue].astype(np.int64))
+        by_community = np.argsort(community, kind="stable")  # queue positions, each community's in priority order
+        sorted_community = community[by_community]
+        taken, chosen = np.zeros(queue.size, dtype=bool), []
         for run in self.state.sessions_today:
             left = run.need_places(self.scenario.organizations.regular_occupancy) - run.served_today
             if left <= 0:
                 continue
-            chosen = np.flatnonzero(~taken & (community == run.community) & np.isin(types, run.need_types))[:left]
-            taken[chosen] = True
-            run.served_today += chosen.size
-            start_service(self.state, queue[chosen], Provider.PROGRAMME, day)
+            lo, hi = np.searchsorted(sorted_community, [run.community, run.community + 1])
+            mine = by_community[lo:hi]
+            mine = mine[~taken[mine] & (type_bit[mine] & sum(1 << t for t in run.need_types) > 0)][:left]
+            taken[mine] = True
+            run.served_today += mine.size
+            chosen.append(mine)
+        if chosen:
+            start_service(self.state, queue[np.concatenate(chosen)], Provider.PROGRAMME, day)
         return ~taken
 
     def _volunteer(self, queue: np.ndarray, day: int) -> np.ndarray:
@@ -113,16 +119,18 @@ class Dispatcher:
             rows = np.where(pool.community[np.maximum(rows, 0)] == needs.community[queue][:, None], rows, -1)
         rows = np.where(pool.bank[np.maximum(rows, 0)] > DONE_HOURS, rows, -1)  # banks only fall today
         live = np.flatnonzero((rows >= 0).any(axis=1))
-        given = np.zeros(queue.size)
+        given, reached = np.zeros(queue.size), np.zeros(queue.size, dtype=bool)
         rows, left, resident = rows[live], needs.hours_left[queue[live]], needs.resident[queue[live]]
         if self.platform:
-            given[live] = self._spend_nearest(pool, rows, left, resident)
+            given[live], reached[live] = self._spend_nearest(pool, rows, left, resident)
         else:
-            given[live] = self._spend_by_rounds(pool, rows, left, resident, needs.community[queue[live]])
-        return self._delivered(queue, given, given > 0.0, Provider.VOLUNTEER, day)
+            given[live], reached[live] = self._spend_by_rounds(pool, rows, left, resident, needs.community[queue[live]])
+        return self._delivered(queue, given, reached, Provider.VOLUNTEER, day)
 
-    def _spend_nearest(self, pool: HoursPool, rows: np.ndarray, left: np.ndarray, resident: np.ndarray) -> list[float]:
-        """Each need in turn takes hours from its candidate slots ``rows`` (nearest first, -1 pads); returns hours per need.
+    def _spend_nearest(self, pool: HoursPool, rows: np.ndarray, left: np.ndarray,
+                       resident: np.ndarray) -> tuple[list[float], list[bool]]:
+        """Each need in turn takes hours from its candidate slots ``rows`` (nearest first, -1 pads); returns hours per need
+        and whether any volunteer gave.
 
         Python floats in the order ``HoursPool.spend`` would add them, written back once.
         """
@@ -130,9 +138,9 @@ class Dispatcher:
         bank = dict(zip(slots.tolist(), pool.bank[slots].tolist()))
         spent: list[tuple[int, float]] = []
         moves = self.state.changes.volunteer_moves
-        given_by_need = []
+        given_by_need, reached = [], []
         for candidates, need_left, home in zip(rows.tolist(), left.tolist(), resident.tolist()):
-            given = 0.0
+            given, gave = 0.0, False
             for slot in candidates:
                 hours_in_bank = bank.get(slot, 0.0)  # -1 (no candidate) is not in the bank
                 if hours_in_bank > DONE_HOURS:
@@ -140,15 +148,17 @@ class Dispatcher:
                     bank[slot] = hours_in_bank - hours
                     spent.append((slot, hours))
                     given += hours
+                    gave = True
                     moves.append((slot, home))
                     if need_left - given <= DONE_HOURS:
                         break
             given_by_need.append(given)
+            reached.append(gave)
         pool.spend_many(spent, bank)
-        return given_by_need
+        return given_by_need, reached
 
     def _spend_by_rounds(self, pool: HoursPool, rows: np.ndarray, left: np.ndarray, resident: np.ndarray,
-                         community: np.ndarray) -> np.ndarray:
+                         community: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``_spend_nearest`` when every need's candidates are of its own community (community scope).
 
         Needs of different communities share no volunteer, so round k serves the k-th need of every
@@ -158,12 +168,12 @@ class Dispatcher:
         rank = np.empty(community.size, dtype=np.int64)
         starts = np.flatnonzero(np.r_[True, community[order][1:] != community[order][:-1]])
         rank[order] = np.arange(community.size) - np.repeat(starts, np.diff(np.r_[starts, community.size]))
-        given = np.zeros(community.size)
+        given, reached = np.zeros(community.size), np.zeros(community.size, dtype=bool)
         taken = []
         for k in range(int(rank.max()) + 1 if rank.size else 0):
             now = np.flatnonzero(rank == k)
-            hours, given[now] = take_in_order(pool.bank[np.maximum(rows[now], 0)], rows[now] >= 0, left[now])
-            used = hours > 0.0
+            hours, given[now], used = take_in_order(pool.bank[np.maximum(rows[now], 0)], rows[now] >= 0, left[now])
+            reached[now] = used.any(axis=1)
             slots = rows[now][used]
             pool.bank[slots] -= hours[used]
             for column in (pool.given, pool.given_today, pool.served):
@@ -171,7 +181,7 @@ class Dispatcher:
             position, j = np.nonzero(used)
             taken.append(np.column_stack([now[position], j, slots]))
         self._record_moves(np.concatenate(taken) if taken else np.zeros((0, 3), dtype=np.int64), resident)
-        return given
+        return given, reached
 
     def _record_moves(self, taken: np.ndarray, resident: np.ndarray) -> None:
         """The view's volunteer moves (slot, resident served), in need order then nearest first."""
@@ -214,25 +224,20 @@ class Dispatcher:
         if active.size == 0:
             return np.ones(queue.size, dtype=bool)
         needs = self.state.needs
-        left, resident = needs.hours_left[queue].tolist(), needs.resident[queue]
+        bank = dict(zip(active.tolist(), pool.bank[active].tolist()))
         area = area_of(self.state, pool, needs.community[queue]).tolist()
-        by_area = {a: active[pool.area[active] == a] for a in set(area)}
-        given, reached = np.zeros(queue.size), np.zeros(queue.size, dtype=bool)
-        for i in range(queue.size):
-            slots = self._reachable(pool, active, int(resident[i])) if self.platform else by_area[area[i]]
-            slots = slots[pool.bank[slots] > DONE_HOURS]
-            if slots.size == 0:
-                if not self.platform:
-                    by_area[area[i]] = slots  # drained today: later needs of the area skip it
-                continue
-            for slot in slots[np.argsort(-pool.bank[slots], kind="stable")].tolist():
-                hours = min(float(pool.bank[slot]), left[i] - given[i])
-                pool.spend(slot, hours)
-                given[i] += hours
-                reached[i] = True
-                if left[i] - given[i] <= DONE_HOURS:
-                    break
-        return self._delivered(queue, given, reached, provider, day)
+        by_area = {a: active[pool.area[active] == a].tolist() for a in set(area)}
+        spent: list[tuple[int, float]] = []
+        given, reached = [], []
+        for i, (need_left, home) in enumerate(zip(needs.hours_left[queue].tolist(), needs.resident[queue].tolist())):
+            slots = self._reachable(pool, active, home).tolist() if self.platform else by_area[area[i]]
+            slots = [slot for slot in slots if bank[slot] > DONE_HOURS]
+            if not self.platform:
+                by_area[area[i]] = slots  # drained today: later needs of the area skip them
+            reached.append(bool(slots))
+            given.append(_fullest_first(bank, slots, need_left, spent))  # every live slot gives: reached
+        pool.spend_many(spent, bank)
+        return self._delivered(queue, np.array(given), np.array(reached, dtype=bool), provider, day)
 
     def _reachable(self, pool: HoursPool, slots: np.ndarray, resident: int) -> np.ndarray:
         """Providers ``slots`` based within the platform radius of a resident's home."""
@@ -271,8 +276,8 @@ class Dispatcher:
     }
 
 
-def take_in_order(bank: np.ndarray, candidate: np.ndarray, left: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Hours each need (row) takes from its candidates' ``bank`` (nearest first), and its total.
+def take_in_order(bank: np.ndarray, candidate: np.ndarray, left: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hours each need (row) takes from its candidates' ``bank`` (nearest first), its total, and which candidates gave.
 
     The rule of one need served slot after slot: a candidate with more than ``DONE_HOURS`` banked
     gives ``min(bank, left - given)``; the need stops once ``left - given <= DONE_HOURS``. Running
@@ -286,8 +291,22 @@ def take_in_order(bank: np.ndarray, candidate: np.ndarray, left: np.ndarray) -> 
     take = np.where(bank >= rest, rest, bank)
     stop = live & ((bank >= rest) | (left[:, None] - full <= DONE_HOURS))
     first = np.where(stop.any(axis=1), stop.argmax(axis=1), bank.shape[1])
-    hours = np.where(live & (np.arange(bank.shape[1]) <= first[:, None]), take, 0.0)
+    used = live & (np.arange(bank.shape[1]) <= first[:, None])
+    hours = np.where(used, take, 0.0)
     last = np.minimum(first, bank.shape[1] - 1)[:, None]
     rows = np.arange(bank.shape[0])
     given = np.where(first < bank.shape[1], before[rows, last[:, 0]] + take[rows, last[:, 0]], full[:, -1])
-    return hours, given
+    return hours, given, used
+
+
+def _fullest_first(bank: dict[int, float], slots: list[int], left: float, spent: list[tuple[int, float]]) -> float:
+    """One need takes hours from ``slots``, the fullest bank first (ties in slot order); returns the hours given."""
+    given = 0.0
+    for slot in sorted(slots, key=lambda s: -bank[s]):
+        hours = min(bank[slot], left - given)
+        bank[slot] -= hours
+        spent.append((slot, hours))
+        given += hours
+        if left - given <= DONE_HOURS:
+            break
+    return given
