@@ -189,10 +189,16 @@ class Dispatcher:
         self.state.changes.volunteer_moves.extend(zip(taken[:, 2].tolist(), resident[taken[:, 0]].tolist()))
 
     def _nearest(self, queue: np.ndarray) -> np.ndarray:
-        """Per need, the slots of the nearest active volunteers with its skill within reach, nearest first (-1 pads)."""
+        """Per need, the slots of the nearest active volunteers with its skill within reach, nearest first (-1 pads).
+
+        Within reach: squared distance at most the radius squared and, with community scope, of the
+        need's own community. Nearest first by (squared distance, slot): volunteers live at cell
+        centres, so equal distances are common and the lower slot (the earlier recruit) goes first.
+        """
         needs, population = self.state.needs, self.state.population
         types = needs.type[queue]
         rows = np.full((queue.size, NEAREST_VOLUNTEERS), -1, dtype=np.int64)
+        pool = self.state.volunteers
         for need_type in np.unique(types).tolist():
             tree, slots = self._tree(need_type)
             if slots.size == 0:
@@ -200,10 +206,18 @@ class Dispatcher:
             mine = np.flatnonzero(types == need_type)
             resident = needs.resident[queue[mine]]
             points = np.column_stack([population.x_m[resident], population.y_m[resident]])
-            k = min(NEAREST_VOLUNTEERS, slots.size)
-            _, nearest = tree.query(points, k=k, distance_upper_bound=self.radius_m)
-            nearest = nearest.reshape(mine.size, k)
-            rows[mine, :k] = np.where(nearest < slots.size, slots[np.minimum(nearest, slots.size - 1)], -1)
+            near = tree.query_ball_point(points, self.radius_m * (1.0 + 1e-9))
+            for i, found in zip(mine.tolist(), near):
+                candidates = slots[np.asarray(found, dtype=np.int64)]
+                home = int(needs.resident[queue[i]])
+                if not self.platform:
+                    candidates = candidates[pool.community[candidates] == needs.community[queue[i]]]
+                dx, dy = pool.x_m[candidates] - population.x_m[home], pool.y_m[candidates] - population.y_m[home]
+                squared = dx * dx + dy * dy
+                keep = squared <= self.radius_m * self.radius_m
+                candidates, squared = candidates[keep], squared[keep]
+                chosen = candidates[np.lexsort((candidates, squared))][:NEAREST_VOLUNTEERS]
+                rows[i, : chosen.size] = chosen
         return rows
 
     def _tree(self, need_type: int) -> tuple[cKDTree, np.ndarray]:
