@@ -4,7 +4,7 @@ Each day the needs still lacking hours, of every type, are put in one priority o
 in delivery, then listed households, then the oldest) and routed, severe needs before routine
 ones, through the providers their type lists: each provider in turn takes the needs left in that
 order, so a provider shared by several types serves them by priority, not by type. Routine route:
-a programme session today, the nearest volunteers with the skill (scipy k-d tree), the community
+a programme session today, the nearest volunteers with the skill (``sim.core.nearby``), the community
 fund (material hardship), purchased professional hours, social workers' case-work hours. Severe
 route: social workers, professionals, then any other kind the type lists for severe needs (the
 fund for material hardship). Providers give the
@@ -26,8 +26,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.spatial import cKDTree
 
+from sim.core.nearby import VolunteerIndex
 from sim.lifecycle import deliver, in_delivery, start_service
 from sim.needs import DONE_HOURS, Provider, State
 from sim.policies.capacity import area_of
@@ -49,7 +49,7 @@ def step(state: DistrictState, scenario: Scenario, day: int) -> None:
 
 
 class Dispatcher:
-    """Routes needs that still lack hours to providers on one day (its k-d trees are cached in ``state.matching``)."""
+    """Routes needs that still lack hours to providers on one day (its volunteer index is kept in ``state.matching``)."""
 
     def __init__(self, state: DistrictState, scenario: Scenario) -> None:
         self.state = state
@@ -196,41 +196,21 @@ class Dispatcher:
         centres, so equal distances are common and the lower slot (the earlier recruit) goes first.
         """
         needs, population = self.state.needs, self.state.population
-        types = needs.type[queue]
-        rows = np.full((queue.size, NEAREST_VOLUNTEERS), -1, dtype=np.int64)
-        pool = self.state.volunteers
-        for need_type in np.unique(types).tolist():
-            tree, slots = self._tree(need_type)
-            if slots.size == 0:
-                continue
-            mine = np.flatnonzero(types == need_type)
-            resident = needs.resident[queue[mine]]
-            points = np.column_stack([population.x_m[resident], population.y_m[resident]])
-            near = tree.query_ball_point(points, self.radius_m * (1.0 + 1e-9))
-            for i, found in zip(mine.tolist(), near):
-                candidates = slots[np.asarray(found, dtype=np.int64)]
-                home = int(needs.resident[queue[i]])
-                if not self.platform:
-                    candidates = candidates[pool.community[candidates] == needs.community[queue[i]]]
-                dx, dy = pool.x_m[candidates] - population.x_m[home], pool.y_m[candidates] - population.y_m[home]
-                squared = dx * dx + dy * dy
-                keep = squared <= self.radius_m * self.radius_m
-                candidates, squared = candidates[keep], squared[keep]
-                chosen = candidates[np.lexsort((candidates, squared))][:NEAREST_VOLUNTEERS]
-                rows[i, : chosen.size] = chosen
-        return rows
+        resident = needs.resident[queue]
+        x_m, y_m = population.x_m[resident], population.y_m[resident]
+        index = self._index()
+        zone = index.zones(needs.community[queue], x_m, y_m)
+        return index.nearest(self.state.volunteers, zone, needs.type[queue].astype(np.int64), x_m, y_m, NEAREST_VOLUNTEERS)
 
-    def _tree(self, need_type: int) -> tuple[cKDTree, np.ndarray]:
+    def _index(self) -> VolunteerIndex:
+        """The volunteer index, brought up to today's roster (built on the first dispatch of a run)."""
         cache = self.state.matching
+        if cache.index is None:
+            cache.index = VolunteerIndex(self.radius_m, by_community=not self.platform)
         if cache.roster_version != self.state.roster_version:
-            cache.trees.clear()
+            cache.index.update(self.state.volunteers)
             cache.roster_version = self.state.roster_version
-        if need_type not in cache.trees:
-            pool = self.state.volunteers
-            slots = np.flatnonzero(pool.view("active") & (pool.view("skills") & (1 << need_type) > 0))
-            points = np.column_stack([pool.x_m[slots], pool.y_m[slots]]) if slots.size else np.zeros((1, 2))
-            cache.trees[need_type] = (cKDTree(points), slots)
-        return cache.trees[need_type]
+        return cache.index
 
     def _hours(self, pool: HoursPool, provider: Provider, queue: np.ndarray, day: int) -> np.ndarray:
         """Paid providers within reach give their banked hours, the fullest bank first."""
