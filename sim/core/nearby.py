@@ -60,22 +60,20 @@ class VolunteerIndex:
     def nearest(self, pool: VolunteerPool, zone: np.ndarray, skill: np.ndarray, x_m: np.ndarray, y_m: np.ndarray,
                 k: int) -> np.ndarray:
         """Per need (zone, skill, place), the ``k`` nearest volunteer slots within reach, nearest first (-1 pads)."""
-        need, slot = self._candidates(zone, skill)
+        need, slot, column, width = self._candidates(zone, skill)
         dx, dy = pool.x_m[slot] - x_m[need], pool.y_m[slot] - y_m[need]
         squared = dx * dx + dy * dy
-        near = squared <= self.reach_m * self.reach_m
-        need, slot, squared = need[near], slot[near], squared[near]
-        order = np.lexsort((slot, squared, need))
-        need, slot = need[order], slot[order]
-        first = np.searchsorted(need, need)  # first entry of each need (sorted)
-        rank = np.arange(need.size) - first
-        rows = np.full((zone.size, k), -1, dtype=np.int64)
-        keep = rank < k
-        rows[need[keep], rank[keep]] = slot[keep]
-        return rows
+        distance = np.full((zone.size, max(width, k)), np.inf)  # one row of candidates per need, padded
+        distance[need, column] = np.where(squared <= self.reach_m * self.reach_m, squared, np.inf)
+        slots = np.full(distance.shape, np.iinfo(np.int64).max)
+        slots[need, column] = slot
+        order = np.lexsort((slots, distance), axis=-1)[:, :k]
+        found = np.isfinite(np.take_along_axis(distance, order, axis=1))
+        return np.where(found, np.take_along_axis(slots, order, axis=1), -1)
 
-    def _candidates(self, zone: np.ndarray, skill: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(need, slot) pairs of every indexed volunteer in a need's zone (or the squares around it) with its skill."""
+    def _candidates(self, zone: np.ndarray, skill: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """(need, slot, column) of every indexed volunteer in a need's zone (or the squares around it) with its
+        skill, and the most candidates a need has."""
         if self.by_community:
             zones, need = zone, np.arange(zone.size)
         else:
@@ -89,4 +87,6 @@ class VolunteerIndex:
         pair_need = np.repeat(need, count)
         start = np.repeat(lo - np.cumsum(count) + count, count)
         position = start + np.arange(int(count.sum()))
-        return pair_need, self.keys[position] & ((1 << SLOT_BITS) - 1)
+        per_need = np.bincount(pair_need, minlength=zone.size)
+        column = np.arange(pair_need.size) - np.repeat(np.cumsum(per_need) - per_need, per_need)
+        return pair_need, self.keys[position] & ((1 << SLOT_BITS) - 1), column, int(per_need.max(initial=0))
