@@ -219,19 +219,18 @@ class Dispatcher:
             return np.ones(queue.size, dtype=bool)
         needs = self.state.needs
         bank = dict(zip(active.tolist(), pool.bank[active].tolist()))
-        area = area_of(self.state, pool, needs.community[queue]).tolist()
-        by_area = {a: active[pool.area[active] == a].tolist() for a in set(area)}
-        spent: list[tuple[int, float]] = []
-        given, reached = [], []
-        for i, (need_left, home) in enumerate(zip(needs.hours_left[queue].tolist(), needs.resident[queue].tolist())):
-            slots = self._reachable(pool, active, home).tolist() if self.platform else by_area[area[i]]
-            slots = [slot for slot in slots if bank[slot] > DONE_HOURS]
-            if not self.platform:
-                by_area[area[i]] = slots  # drained today: later needs of the area skip them
-            reached.append(bool(slots))
-            given.append(_fullest_first(bank, slots, need_left, spent))  # every live slot gives: reached
+        left, spent = needs.hours_left[queue].tolist(), []
+        given, reached = np.zeros(queue.size), np.zeros(queue.size, dtype=bool)
+        if self.platform:
+            for i, home in enumerate(needs.resident[queue].tolist()):
+                slots = [slot for slot in self._reachable(pool, active, home).tolist() if bank[slot] > DONE_HOURS]
+                reached[i] = bool(slots)  # every live slot gives
+                given[i] = _fullest_first(bank, slots, left[i], spent)
+        else:
+            for positions, slots in _by_area(area_of(self.state, pool, needs.community[queue]), pool.area[active], active):
+                _serve_area(bank, slots, positions, left, spent, given, reached)
         pool.spend_many(spent, bank)
-        return self._delivered(queue, np.array(given), np.array(reached, dtype=bool), provider, day)
+        return self._delivered(queue, given, reached, provider, day)
 
     def _reachable(self, pool: HoursPool, slots: np.ndarray, resident: int) -> np.ndarray:
         """Providers ``slots`` based within the platform radius of a resident's home."""
@@ -304,3 +303,27 @@ def _fullest_first(bank: dict[int, float], slots: list[int], left: float, spent:
         if left - given <= DONE_HOURS:
             break
     return given
+
+
+def _by_area(need_area: np.ndarray, provider_area: np.ndarray, slots: np.ndarray) -> list[tuple[list[int], list[int]]]:
+    """For each area with needs: the needs' positions (in priority order) and the providers' slots (ascending)."""
+    order, by_provider = np.argsort(need_area, kind="stable"), np.argsort(provider_area, kind="stable")
+    areas, first = np.unique(need_area[order], return_index=True)
+    stops = np.r_[first[1:], order.size]
+    lo = np.searchsorted(provider_area[by_provider], areas, side="left")
+    hi = np.searchsorted(provider_area[by_provider], areas, side="right")
+    return [(order[a:b].tolist(), slots[by_provider[c:d]].tolist()) for a, b, c, d in zip(first, stops, lo, hi)]
+
+
+def _serve_area(bank: dict[int, float], slots: list[int], positions: list[int], left: list[float],
+                spent: list[tuple[int, float]], given: np.ndarray, reached: np.ndarray) -> None:
+    """An area's needs in priority order take its providers' hours until the providers are drained.
+
+    Areas share no provider (community scope), so each is served on its own; its later needs get nothing.
+    """
+    for i in positions:
+        slots = [slot for slot in slots if bank[slot] > DONE_HOURS]
+        if not slots:
+            return
+        reached[i] = True
+        given[i] = _fullest_first(bank, slots, left[i], spent)
