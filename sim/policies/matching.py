@@ -219,7 +219,7 @@ class Dispatcher:
             return np.ones(queue.size, dtype=bool)
         needs = self.state.needs
         bank = dict(zip(active.tolist(), pool.bank[active].tolist()))
-        left, spent = needs.hours_left[queue].tolist(), []
+        left, spent = needs.hours_left[queue].tolist(), list[tuple[int, float]]()
         given, reached = np.zeros(queue.size), np.zeros(queue.size, dtype=bool)
         if self.platform:
             for i, home in enumerate(needs.resident[queue].tolist()):
