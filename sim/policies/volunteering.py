@@ -178,17 +178,20 @@ def _recruit_daily(state: DistrictState, scenario: Scenario, day: int) -> None:
     v, link = scenario.volunteers, scenario.linkage
     rng = state.streams.recruitment
     boost = 1.0 + link.points_recruit_boost if link.points_enabled else 1.0
-    is_volunteer, hub = state.population.is_volunteer, state.capacity.hub_hours_per_week
-    for c, adults in enumerate(state.adults_by_community):
-        eligible = adults.size - int(np.count_nonzero(is_volunteer[adults]))
-        rate = (v.recruit_rate_per_year * eligible / 365.0 + hub[c] / 7.0 / v.hours_per_recruit_coordination) * boost
-        count = rng.poisson(rate)
-        if count and eligible:
-            candidates = adults[rng.integers(0, adults.size, 4 * count)]
+    is_volunteer, by_community = state.population.is_volunteer, state.adults_by_community
+    adults = np.array([a.size for a in by_community])
+    pool = state.volunteers
+    eligible = adults - np.bincount(pool.view("community")[pool.view("active")], minlength=adults.size)  # volunteers are adults of their community
+    rate = (v.recruit_rate_per_year * eligible / 365.0 + state.capacity.hub_hours_per_week / 7.0 / v.hours_per_recruit_coordination) * boost
+    fresh = []
+    for c, count in enumerate(rng.poisson(r) for r in rate.tolist()):  # lazily: each count, then its draws
+        if count and eligible[c]:
+            candidates = by_community[c][rng.integers(0, adults[c], 4 * count)]
             candidates = candidates[~is_volunteer[candidates]]
             _, first = np.unique(candidates, return_index=True)
-            fresh = candidates[np.sort(first)][:count]
-            recruit(state, scenario, fresh, day)
+            fresh.append(candidates[np.sort(first)][:count])
+    if fresh:
+        recruit(state, scenario, np.concatenate(fresh), day)
 
 
 def initial_volunteers(state: DistrictState, scenario: Scenario) -> None:
