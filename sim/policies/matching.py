@@ -161,26 +161,28 @@ class Dispatcher:
                          community: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``_spend_nearest`` when every need's candidates are of its own community (community scope).
 
-        Needs of different communities share no volunteer, so round k serves the k-th need of every
-        community at once; within a community the needs still go in priority order.
+        Needs of different communities share no volunteer, so each round serves the first need left
+        of every community at once; within a community the needs still go in priority order. Banks
+        only fall: a need whose candidates are all drained is dropped (it would get nothing).
         """
-        order = np.argsort(community, kind="stable")
-        rank = np.empty(community.size, dtype=np.int64)
-        starts = np.flatnonzero(np.r_[True, community[order][1:] != community[order][:-1]])
-        rank[order] = np.arange(community.size) - np.repeat(starts, np.diff(np.r_[starts, community.size]))
+        waiting = np.argsort(community, kind="stable")  # positions by community, in priority order
         given, reached = np.zeros(community.size), np.zeros(community.size, dtype=bool)
-        taken = []
-        for k in range(int(rank.max()) + 1 if rank.size else 0):
-            now = np.flatnonzero(rank == k)
-            hours, given[now], used = take_in_order(pool.bank[np.maximum(rows[now], 0)], rows[now] >= 0, left[now])
+        taken: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        while waiting.size:
+            first = np.r_[True, community[waiting][1:] != community[waiting][:-1]]
+            now, candidates = waiting[first], rows[waiting[first]]
+            hours, given[now], used = take_in_order(pool.bank[np.maximum(candidates, 0)], candidates >= 0, left[now])
             reached[now] = used.any(axis=1)
-            slots = rows[now][used]
-            pool.bank[slots] -= hours[used]
-            for column in (pool.given, pool.given_today, pool.served):
-                column[slots] += hours[used]
             position, j = np.nonzero(used)
-            taken.append(np.column_stack([now[position], j, slots]))
-        self._record_moves(np.concatenate(taken) if taken else np.zeros((0, 3), dtype=np.int64), resident)
+            taken.append((now[position], j, candidates[used], hours[used]))
+            pool.bank[candidates[used]] -= hours[used]
+            waiting = waiting[~first]
+            candidates = rows[waiting]
+            waiting = waiting[((candidates >= 0) & (pool.bank[np.maximum(candidates, 0)] > DONE_HOURS)).any(axis=1)]
+        need, j, slots, hours = (np.concatenate(column) for column in zip(*taken)) if taken else (np.zeros(0, dtype=np.int64),) * 4
+        for column in (pool.given, pool.given_today, pool.served):
+            np.add.at(column, slots, hours)  # in round order: each slot's sum in the order of its needs
+        self._record_moves(np.column_stack([need, j, slots]), resident)
         return given, reached
 
     def _record_moves(self, taken: np.ndarray, resident: np.ndarray) -> None:
