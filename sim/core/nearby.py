@@ -67,7 +67,10 @@ class VolunteerIndex:
         distance[need, column] = np.where(squared <= self.reach_m * self.reach_m, squared, np.inf)
         slots = np.full(distance.shape, np.iinfo(np.int64).max)
         slots[need, column] = slot
-        order = np.lexsort((slots, distance), axis=-1)[:, :k]
+        if self.by_community:  # one zone: a row's slots are ascending, so a stable sort by distance breaks ties by slot
+            order = np.argsort(distance, axis=1, kind="stable")[:, :k]
+        else:
+            order = np.lexsort((slots, distance), axis=-1)[:, :k]
         found = np.isfinite(np.take_along_axis(distance, order, axis=1))
         return np.where(found, np.take_along_axis(slots, order, axis=1), -1)
 
