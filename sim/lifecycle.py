@@ -136,7 +136,7 @@ def _close(state: DistrictState, ids: np.ndarray, outcome: State, day: int) -> N
         np.add.at(population.satisfaction, resident, SATISFACTION_GAIN * (1.0 - np.clip(wait, 0.0, 1.0)))
     else:
         np.add.at(population.satisfaction, resident, -SATISFACTION_LOSS)
-    np.clip(population.satisfaction, 0.0, 1.0, out=population.satisfaction)
+    population.satisfaction[resident] = np.clip(population.satisfaction[resident], 0.0, 1.0)  # the others are in [0, 1] already
     counts = np.bincount(needs.community[ids], minlength=state.communities)
     for committee, count in zip(state.committees, counts):
         if count:
