@@ -138,12 +138,20 @@ class Outreach:
         self.hours_given += hours
         households, register = state.households, state.register
         chosen = []
-        for c in np.flatnonzero(count):
-            start, stop = households.start[c], households.stop[c]
+        for c in np.flatnonzero(count).tolist():
+            start, stop = int(households.start[c]), int(households.stop[c])
             weight = np.where(households.vulnerable[start:stop], OUTREACH_TARGETING, 1.0)
-            score = (day - register.screened_day[start:stop]) * weight
-            chosen.append(start + np.argsort(-score, kind="stable")[: count[c]])
+            chosen.append(start + top(((day - register.screened_day[start:stop]) * weight), int(count[c])))
         return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+
+
+def top(score: np.ndarray, count: int) -> np.ndarray:
+    """The ``count`` highest scores' positions, ties to the lower position (the set a stable sort gives, unordered)."""
+    if count >= score.size:
+        return np.arange(score.size)
+    kth = np.partition(score, score.size - count)[score.size - count]
+    above = np.flatnonzero(score > kth)
+    return np.concatenate([above, np.flatnonzero(score == kth)[: count - above.size]])
 
 
 def patrol_hazard(state: DistrictState, scenario: Scenario) -> np.ndarray:
