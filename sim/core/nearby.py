@@ -60,13 +60,16 @@ class VolunteerIndex:
     def nearest(self, pool: VolunteerPool, zone: np.ndarray, skill: np.ndarray, x_m: np.ndarray, y_m: np.ndarray,
                 k: int) -> np.ndarray:
         """Per need (zone, skill, place), the ``k`` nearest volunteer slots within reach, nearest first (-1 pads)."""
-        need, slot, column, width = self._candidates(zone, skill)
+        need, slot = self._candidates(zone, skill)
         dx, dy = pool.x_m[slot] - x_m[need], pool.y_m[slot] - y_m[need]
         squared = dx * dx + dy * dy
-        distance = np.full((zone.size, max(width, k)), np.inf)  # one row of candidates per need, padded
-        distance[need, column] = np.where(squared <= self.reach_m * self.reach_m, squared, np.inf)
-        slots = np.full(distance.shape, np.iinfo(np.int64).max)
-        slots[need, column] = slot
+        near = squared <= self.reach_m * self.reach_m
+        need, slot, squared = need[near], slot[near], squared[near]
+        per_need = np.bincount(need, minlength=zone.size)
+        column = np.arange(need.size) - np.repeat(np.cumsum(per_need) - per_need, per_need)
+        shape = (zone.size, max(int(per_need.max(initial=0)), k))  # one row of candidates within reach per need, padded
+        distance, slots = np.full(shape, np.inf), np.full(shape, np.iinfo(np.int64).max)
+        distance[need, column], slots[need, column] = squared, slot
         if self.by_community:  # one zone: a row's slots are ascending, so a stable sort by distance breaks ties by slot
             order = np.argsort(distance, axis=1, kind="stable")[:, :k]
         else:
@@ -74,9 +77,8 @@ class VolunteerIndex:
         found = np.isfinite(np.take_along_axis(distance, order, axis=1))
         return np.where(found, np.take_along_axis(slots, order, axis=1), -1)
 
-    def _candidates(self, zone: np.ndarray, skill: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-        """(need, slot, column) of every indexed volunteer in a need's zone (or the squares around it) with its
-        skill, and the most candidates a need has."""
+    def _candidates(self, zone: np.ndarray, skill: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(need, slot) of every indexed volunteer in a need's zone (or the squares around it) with its skill, by need."""
         if self.by_community:
             zones, need = zone, np.arange(zone.size)
         else:
@@ -90,6 +92,4 @@ class VolunteerIndex:
         pair_need = np.repeat(need, count)
         start = np.repeat(lo - np.cumsum(count) + count, count)
         position = start + np.arange(int(count.sum()))
-        per_need = np.bincount(pair_need, minlength=zone.size)
-        column = np.arange(pair_need.size) - np.repeat(np.cumsum(per_need) - per_need, per_need)
-        return pair_need, self.keys[position] & ((1 << SLOT_BITS) - 1), column, int(per_need.max(initial=0))
+        return pair_need, self.keys[position] & ((1 << SLOT_BITS) - 1)
