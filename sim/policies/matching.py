@@ -92,14 +92,13 @@ class Dispatcher:
         needs = self.state.needs
         community, type_bit = needs.community[queue], np.left_shift(1, needs.type[queue].astype(np.int64))
         by_community = np.argsort(community, kind="stable")  # queue positions, each community's in priority order
-        sorted_community = community[by_community]
+        bounds = np.searchsorted(community[by_community], np.arange(self.state.communities + 1)).tolist()
         taken, chosen = np.zeros(queue.size, dtype=bool), []
         for run in self.state.sessions_today:
             left = run.need_places(self.scenario.organizations.regular_occupancy) - run.served_today
             if left <= 0:
                 continue
-            lo, hi = np.searchsorted(sorted_community, [run.community, run.community + 1])
-            mine = by_community[lo:hi]
+            mine = by_community[bounds[run.community]:bounds[run.community + 1]]
             mine = mine[~taken[mine] & (type_bit[mine] & sum(1 << t for t in run.need_types) > 0)][:left]
             taken[mine] = True
             run.served_today += mine.size
