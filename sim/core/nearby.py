@@ -16,14 +16,16 @@ import numpy as np
 
 from sim.core.pools import VolunteerPool
 
-SKILLS = 8          # skill bits a key leaves room for (the need types)
-SLOT_BITS = 32
-GRID_SIDE = 1 << 14  # squares per side of the platform grid a key leaves room for
 NEIGHBOURS = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
 
 
 class VolunteerIndex:
     """Sorted keys of (zone, skill, slot) of every active volunteer."""
+
+    # the key's layout, not model constants:
+    SKILLS = 8           # skill bits a key leaves room for (the need types)
+    SLOT_BITS = 32
+    GRID_SIDE = 1 << 14  # squares per side of the platform grid a key leaves room for
 
     def __init__(self, reach_m: float, by_community: bool) -> None:
         self.reach_m = reach_m
@@ -36,25 +38,27 @@ class VolunteerIndex:
         """The zone of each place: its community, or its grid square."""
         if self.by_community:
             return community.astype(np.int64)
-        return self._square(x_m) * GRID_SIDE + self._square(y_m)
+        return self._square(x_m) * self.GRID_SIDE + self._square(y_m)
 
     def _square(self, metres: np.ndarray) -> np.ndarray:
         return np.floor(metres / self.square_m).astype(np.int64) + 1  # +1: the squares around the first stay >= 0
 
     def update(self, pool: VolunteerPool) -> None:
         """Delete volunteers who quit, insert those recruited since the last update."""
-        slots = self.keys & ((1 << SLOT_BITS) - 1)
+        slots = self.keys & ((1 << self.SLOT_BITS) - 1)
         self.keys = self.keys[pool.active[slots]]
         fresh = np.arange(self.seen, pool.size)
         fresh = fresh[pool.active[fresh]]
         self.seen = pool.size
         if fresh.size == 0:
             return
+        if pool.skills[fresh].max() >= 1 << self.SKILLS:
+            raise ValueError(f"the volunteer index keeps at most {self.SKILLS} skills")
         zone = self.zones(pool.community[fresh], pool.x_m[fresh], pool.y_m[fresh])
-        skill = np.arange(SKILLS)
+        skill = np.arange(self.SKILLS)
         has = (pool.skills[fresh][:, None] >> skill) & 1 > 0
         row, bit = np.nonzero(has)
-        new = np.sort(((zone[row] * SKILLS + bit) << SLOT_BITS) | fresh[row])
+        new = np.sort(((zone[row] * self.SKILLS + bit) << self.SLOT_BITS) | fresh[row])
         self.keys = np.insert(self.keys, np.searchsorted(self.keys, new), new)
 
     def nearest(self, pool: VolunteerPool, zone: np.ndarray, skill: np.ndarray, x_m: np.ndarray, y_m: np.ndarray,
@@ -82,14 +86,14 @@ class VolunteerIndex:
         if self.by_community:
             zones, need = zone, np.arange(zone.size)
         else:
-            shift = np.array([dx * GRID_SIDE + dy for dx, dy in NEIGHBOURS])
+            shift = np.array([dx * self.GRID_SIDE + dy for dx, dy in NEIGHBOURS])
             zones = (zone[:, None] + shift).ravel()
             need = np.repeat(np.arange(zone.size), len(NEIGHBOURS))
-        group = (zones * SKILLS + np.repeat(skill, zones.size // max(zone.size, 1))) << SLOT_BITS
+        group = (zones * self.SKILLS + np.repeat(skill, zones.size // max(zone.size, 1))) << self.SLOT_BITS
         lo = np.searchsorted(self.keys, group)
-        hi = np.searchsorted(self.keys, group + (1 << SLOT_BITS))
+        hi = np.searchsorted(self.keys, group + (1 << self.SLOT_BITS))
         count = hi - lo
         pair_need = np.repeat(need, count)
         start = np.repeat(lo - np.cumsum(count) + count, count)
         position = start + np.arange(int(count.sum()))
-        return pair_need, self.keys[position] & ((1 << SLOT_BITS) - 1)
+        return pair_need, self.keys[position] & ((1 << self.SLOT_BITS) - 1)
