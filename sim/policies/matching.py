@@ -114,8 +114,6 @@ class Dispatcher:
             return np.ones(queue.size, dtype=bool)
         needs = self.state.needs
         rows = self._nearest(queue)
-        if not self.platform:
-            rows = np.where(pool.community[np.maximum(rows, 0)] == needs.community[queue][:, None], rows, -1)
         rows = np.where(pool.bank[np.maximum(rows, 0)] > DONE_HOURS, rows, -1)  # banks only fall today
         live = np.flatnonzero((rows >= 0).any(axis=1))
         given, reached = np.zeros(queue.size), np.zeros(queue.size, dtype=bool)
