@@ -105,12 +105,12 @@ class CadenceRounds:
         hours = self.round_hours(name) * count / full
         self.staff_hours += hours * self.staff_share
         self.representative_hours += hours * (1.0 - self.staff_share)
-        covered = []
-        for c in np.flatnonzero(count):
-            n = int(self.households[c])
-            covered.append(start[c] + (self.cursor[name][c] + np.arange(count[c])) % n)
-            self.cursor[name][c] = (self.cursor[name][c] + count[c]) % n
-        return np.concatenate(covered) if covered else np.zeros(0, dtype=np.int64)
+        going = np.flatnonzero(count)  # communities whose round covers someone
+        step, size, cursor = count[going], self.households[going].astype(np.int64), self.cursor[name]
+        within = np.arange(int(step.sum())) - np.repeat(np.cumsum(step) - step, step)
+        covered = np.repeat(start[going], step) + (np.repeat(cursor[going], step) + within) % np.repeat(size, step)
+        cursor[going] = (cursor[going] + step) % size
+        return covered.astype(np.int64)
 
     def hours_offered(self, days: int) -> tuple[float, float]:
         """Representatives' and staff's discovery hours on offer over ``days`` days."""
@@ -162,11 +162,9 @@ def patrol_hazard(state: DistrictState, scenario: Scenario) -> np.ndarray:
     return patrollers * d.patrol_hours_per_week / 7.0 * d.residents_per_patrol_hour / residents * d.patrol_detect_prob
 
 
-def _impulse_for(households_of_needs: np.ndarray, covered: np.ndarray, count: int, probability: float) -> np.ndarray:
+def _impulse_for(households_of_needs: np.ndarray, covered: np.ndarray, probability: float) -> np.ndarray:
     """The impulse for needs whose household is in ``covered``, zero for the others."""
-    mask = np.zeros(count, dtype=bool)
-    mask[covered] = True
-    return np.where(mask[households_of_needs], impulse(probability), 0.0)
+    return np.where(np.isin(households_of_needs, covered), impulse(probability), 0.0)
 
 
 def effort_hazard(state: DistrictState, scenario: Scenario, day: int, household: np.ndarray) -> np.ndarray:
@@ -176,12 +174,12 @@ def effort_hazard(state: DistrictState, scenario: Scenario, day: int, household:
     hazard = np.zeros(household.size)
     screened = state.outreach.screen(state, scenario, day)
     if screened.size:
-        hazard += _impulse_for(household, screened, households.count, d.outreach_detect_prob)
+        hazard += _impulse_for(household, screened, d.outreach_detect_prob)
         register.record(screened, day)
     for name in rounds.today(day):
         covered = rounds.hold(name, households.start)
         if covered.size:
-            hazard += _impulse_for(household, covered, households.count, rounds.detect_prob(name))
+            hazard += _impulse_for(household, covered, rounds.detect_prob(name))
             if name in REGISTERING:
                 register.record(covered, day)
     return hazard
