@@ -77,6 +77,7 @@ class VolunteerIndex:
         if self.by_community:  # one zone: a row's slots are ascending, so a stable sort by distance breaks ties by slot
             order = np.argsort(distance, axis=1, kind="stable")[:, :k]
         else:
+            distance, slots = _closest_columns(distance, slots, k)
             order = np.lexsort((slots, distance), axis=-1)[:, :k]
         found = np.isfinite(np.take_along_axis(distance, order, axis=1))
         return np.where(found, np.take_along_axis(slots, order, axis=1), -1)
@@ -97,3 +98,17 @@ class VolunteerIndex:
         start = np.repeat(lo - np.cumsum(count) + count, count)
         position = start + np.arange(int(count.sum()))
         return pair_need, self.keys[position] & ((1 << self.SLOT_BITS) - 1)
+
+
+def _closest_columns(distance: np.ndarray, slots: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows narrowed to the entries no farther than each row's k-th smallest distance (all of the k nearest, ties kept)."""
+    if distance.shape[1] <= 4 * k:
+        return distance, slots
+    kth = np.partition(distance, k - 1, axis=1)[:, k - 1 : k]
+    keep = (distance <= kth) & np.isfinite(distance)  # padding is never kept
+    row, column = np.nonzero(keep)
+    column = np.cumsum(keep, axis=1)[row, column] - 1
+    shape = (distance.shape[0], max(int(column.max(initial=-1)) + 1, k))
+    narrow_distance, narrow_slots = np.full(shape, np.inf), np.full(shape, np.iinfo(np.int64).max)
+    narrow_distance[row, column], narrow_slots[row, column] = distance[keep], slots[keep]
+    return narrow_distance, narrow_slots
