@@ -145,10 +145,16 @@ class Outreach:
         return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
 
 
-def top(score: np.ndarray, count: int) -> np.ndarray:
+def top(score: np.ndarray, count: int, few: int = 8) -> np.ndarray:
     """The ``count`` highest scores' positions, ties to the lower position (the set a stable sort gives, unordered)."""
     if count >= score.size:
         return np.arange(score.size)
+    if count <= few:  # argmax finds the first of equal scores: ``count`` picks are a stable sort's first (few: beats a partition)
+        score, chosen = score.astype(float), []
+        for _ in range(count):
+            chosen.append(int(score.argmax()))
+            score[chosen[-1]] = -np.inf
+        return np.array(chosen, dtype=np.int64)
     kth = np.partition(score, score.size - count)[score.size - count]
     above = np.flatnonzero(score > kth)
     return np.concatenate([above, np.flatnonzero(score == kth)[: count - above.size]])
