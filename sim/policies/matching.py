@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 ROUTE = (Provider.PROGRAMME, Provider.VOLUNTEER, Provider.FUND, Provider.PROFESSIONAL, Provider.SOCIAL_WORKER)
 SEVERE_ROUTE = (Provider.SOCIAL_WORKER, Provider.PROFESSIONAL, Provider.FUND, Provider.PROGRAMME, Provider.VOLUNTEER)
 NEAREST_VOLUNTEERS = 16
+AROUND = np.array([dx * (1 << 20) + dy for dx in (-1, 0, 1) for dy in (-1, 0, 1)])  # a square's 3 x 3 neighbourhood
 
 
 def step(state: DistrictState, scenario: Scenario, day: int) -> None:
@@ -221,8 +222,8 @@ class Dispatcher:
         left, spent = needs.hours_left[queue].tolist(), list[tuple[int, float]]()
         given, reached = np.zeros(queue.size), np.zeros(queue.size, dtype=bool)
         if self.platform:
-            for i, home in enumerate(needs.resident[queue].tolist()):
-                slots = [slot for slot in self._reachable(pool, active, home).tolist() if bank[slot] > DONE_HOURS]
+            for i, reachable in enumerate(self._reachable(pool, active, needs.resident[queue])):
+                slots = [slot for slot in reachable if bank[slot] > DONE_HOURS]
                 reached[i] = bool(slots)  # every live slot gives
                 given[i] = _fullest_first(bank, slots, left[i], spent)
         else:
@@ -231,11 +232,26 @@ class Dispatcher:
         pool.spend_many(spent, bank)
         return self._delivered(queue, given, reached, provider, day)
 
-    def _reachable(self, pool: HoursPool, slots: np.ndarray, resident: int) -> np.ndarray:
-        """Providers ``slots`` based within the platform radius of a resident's home."""
+    def _reachable(self, pool: HoursPool, slots: np.ndarray, homes: np.ndarray) -> list[list[int]]:
+        """Per home, the providers ``slots`` (ascending) based within the platform radius of it.
+
+        Providers are looked up in the 3 x 3 squares, one radius wide, around each home, not all scanned per need.
+        """
         population = self.state.population
-        dx, dy = pool.x_m[slots] - population.x_m[resident], pool.y_m[slots] - population.y_m[resident]
-        return slots[dx * dx + dy * dy <= self.radius_m ** 2]
+        side = self.radius_m * (1.0 + 1e-6)
+        square = _squares(pool.x_m[slots], pool.y_m[slots], side)
+        by_square = np.argsort(square, kind="stable")  # slots ascending within a square
+        around = (_squares(population.x_m[homes], population.y_m[homes], side)[:, None] + AROUND).ravel()
+        lo = np.searchsorted(square[by_square], around, side="left")
+        hi = np.searchsorted(square[by_square], around, side="right")
+        home = np.repeat(np.arange(homes.size).repeat(AROUND.size), hi - lo)
+        position = np.repeat(lo - np.cumsum(hi - lo) + (hi - lo), hi - lo) + np.arange(int((hi - lo).sum()))
+        slot = slots[by_square[position]]
+        dx, dy = pool.x_m[slot] - population.x_m[homes[home]], pool.y_m[slot] - population.y_m[homes[home]]
+        near = dx * dx + dy * dy <= self.radius_m ** 2
+        home, slot = home[near], slot[near]
+        order = np.lexsort((slot, home))
+        return [part.tolist() for part in np.split(slot[order], np.cumsum(np.bincount(home, minlength=homes.size))[:-1])]
 
     def _social_worker(self, queue: np.ndarray, day: int) -> np.ndarray:
         return self._hours(self.state.social_workers, Provider.SOCIAL_WORKER, queue, day)
@@ -326,3 +342,8 @@ def _serve_area(bank: dict[int, float], slots: list[int], positions: list[int], 
             return
         reached[i] = True
         given[i] = _fullest_first(bank, slots, left[i], spent)
+
+
+def _squares(x_m: np.ndarray, y_m: np.ndarray, side_m: float) -> np.ndarray:
+    """The grid square of each place (squares ``side_m`` wide), as one key."""
+    return (np.floor(x_m / side_m).astype(np.int64) + 1) * (1 << 20) + np.floor(y_m / side_m).astype(np.int64) + 1
