@@ -136,9 +136,9 @@ def _close(state: DistrictState, ids: np.ndarray, outcome: State, day: int) -> N
         np.add.at(population.satisfaction, resident, SATISFACTION_GAIN * (1.0 - np.clip(wait, 0.0, 1.0)))
     else:
         np.add.at(population.satisfaction, resident, -SATISFACTION_LOSS)
-    np.clip(population.satisfaction, 0.0, 1.0, out=population.satisfaction)
+    population.satisfaction[resident] = np.clip(population.satisfaction[resident], 0.0, 1.0)  # the others are in [0, 1] already
     counts = np.bincount(needs.community[ids], minlength=state.communities)
-    for committee, count in zip(state.committees, counts):
-        if count:
-            committee.record_closures(int(count) if outcome == State.MET else 0, 0 if outcome == State.MET else int(count))
+    for c in np.flatnonzero(counts).tolist():  # committees with closures today
+        count = int(counts[c])
+        state.committees[c].record_closures(count if outcome == State.MET else 0, 0 if outcome == State.MET else count)
     np.add.at(state.unmet_by_compound if outcome == State.UNMET else state.met_by_compound, population.compound[resident], 1)

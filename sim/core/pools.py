@@ -63,6 +63,19 @@ class HoursPool(ArrayTable):
         self.given_today[slot] += hours
         self.served[slot] += hours
 
+    def spend_many(self, spent: list[tuple[int, float]], bank: dict[int, float]) -> None:
+        """``spend`` of each (slot, hours) in order, given each touched slot's bank after them.
+
+        Per-slot sums are added in the listed order, so the result equals that of the ``spend`` calls.
+        """
+        if not spent:
+            return
+        slots, hours = np.array([s for s, _ in spent], dtype=np.int64), np.array([h for _, h in spent])
+        touched = np.fromiter(bank, dtype=np.int64, count=len(bank))
+        self.bank[touched] = np.fromiter(bank.values(), dtype=float, count=len(bank))
+        for column in (self.given, self.given_today, self.served):
+            np.add.at(column, slots, hours)
+
     def give_unbanked(self, slots: np.ndarray, hours: np.ndarray, served: bool) -> None:
         """Hours given straight from time kept outside the bank (list visits): credited and given at once."""
         np.add.at(self.credited, slots, hours)

@@ -15,8 +15,7 @@ import numpy as np
 from sim.core.records import Committee, Fund, Organisation, ProgrammeRun, VisitRegister
 
 if TYPE_CHECKING:
-    from scipy.spatial import cKDTree
-
+    from sim.core.nearby import VolunteerIndex
     from sim.core.pools import ContractPool, HoursPool, VolunteerPool
     from sim.arrivals import Arrivals, NeedParameters
     from sim.households import Households
@@ -93,9 +92,9 @@ class ViewChanges:
 
 @dataclass
 class MatchingCache:
-    """The dispatcher's k-d trees of skilled volunteers, valid while the roster is unchanged."""
+    """The dispatcher's volunteer index and the roster version it was last brought up to."""
 
-    trees: dict[int, tuple[cKDTree, np.ndarray]] = field(default_factory=dict)
+    index: VolunteerIndex | None = None
     roster_version: int = -1
 
 

@@ -105,12 +105,12 @@ class CadenceRounds:
         hours = self.round_hours(name) * count / full
         self.staff_hours += hours * self.staff_share
         self.representative_hours += hours * (1.0 - self.staff_share)
-        covered = []
-        for c in np.flatnonzero(count):
-            n = int(self.households[c])
-            covered.append(start[c] + (self.cursor[name][c] + np.arange(count[c])) % n)
-            self.cursor[name][c] = (self.cursor[name][c] + count[c]) % n
-        return np.concatenate(covered) if covered else np.zeros(0, dtype=np.int64)
+        going = np.flatnonzero(count)  # communities whose round covers someone
+        step, size, cursor = count[going], self.households[going].astype(np.int64), self.cursor[name]
+        within = np.arange(int(step.sum())) - np.repeat(np.cumsum(step) - step, step)
+        covered = np.repeat(start[going], step) + (np.repeat(cursor[going], step) + within) % np.repeat(size, step)
+        cursor[going] = (cursor[going] + step) % size
+        return covered.astype(np.int64)
 
     def hours_offered(self, days: int) -> tuple[float, float]:
         """Representatives' and staff's discovery hours on offer over ``days`` days."""
@@ -138,12 +138,26 @@ class Outreach:
         self.hours_given += hours
         households, register = state.households, state.register
         chosen = []
-        for c in np.flatnonzero(count):
-            start, stop = households.start[c], households.stop[c]
+        for c in np.flatnonzero(count).tolist():
+            start, stop = int(households.start[c]), int(households.stop[c])
             weight = np.where(households.vulnerable[start:stop], OUTREACH_TARGETING, 1.0)
-            score = (day - register.screened_day[start:stop]) * weight
-            chosen.append(start + np.argsort(-score, kind="stable")[: count[c]])
+            chosen.append(start + top(((day - register.screened_day[start:stop]) * weight), int(count[c])))
         return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+
+
+def top(score: np.ndarray, count: int, few: int = 8) -> np.ndarray:
+    """The ``count`` highest scores' positions, ties to the lower position (the set a stable sort gives, unordered)."""
+    if count >= score.size:
+        return np.arange(score.size)
+    if count <= few:  # argmax finds the first of equal scores: ``count`` picks are a stable sort's first (few: beats a partition)
+        score, chosen = score.astype(float), []
+        for _ in range(count):
+            chosen.append(int(score.argmax()))
+            score[chosen[-1]] = -np.inf
+        return np.array(chosen, dtype=np.int64)
+    kth = np.partition(score, score.size - count)[score.size - count]
+    above = np.flatnonzero(score > kth)
+    return np.concatenate([above, np.flatnonzero(score == kth)[: count - above.size]])
 
 
 def patrol_hazard(state: DistrictState, scenario: Scenario) -> np.ndarray:
@@ -154,11 +168,9 @@ def patrol_hazard(state: DistrictState, scenario: Scenario) -> np.ndarray:
     return patrollers * d.patrol_hours_per_week / 7.0 * d.residents_per_patrol_hour / residents * d.patrol_detect_prob
 
 
-def _impulse_for(households_of_needs: np.ndarray, covered: np.ndarray, count: int, probability: float) -> np.ndarray:
+def _impulse_for(households_of_needs: np.ndarray, covered: np.ndarray, probability: float) -> np.ndarray:
     """The impulse for needs whose household is in ``covered``, zero for the others."""
-    mask = np.zeros(count, dtype=bool)
-    mask[covered] = True
-    return np.where(mask[households_of_needs], impulse(probability), 0.0)
+    return np.where(np.isin(households_of_needs, covered), impulse(probability), 0.0)
 
 
 def effort_hazard(state: DistrictState, scenario: Scenario, day: int, household: np.ndarray) -> np.ndarray:
@@ -168,12 +180,12 @@ def effort_hazard(state: DistrictState, scenario: Scenario, day: int, household:
     hazard = np.zeros(household.size)
     screened = state.outreach.screen(state, scenario, day)
     if screened.size:
-        hazard += _impulse_for(household, screened, households.count, d.outreach_detect_prob)
+        hazard += _impulse_for(household, screened, d.outreach_detect_prob)
         register.record(screened, day)
     for name in rounds.today(day):
         covered = rounds.hold(name, households.start)
         if covered.size:
-            hazard += _impulse_for(household, covered, households.count, rounds.detect_prob(name))
+            hazard += _impulse_for(household, covered, rounds.detect_prob(name))
             if name in REGISTERING:
                 register.record(covered, day)
     return hazard

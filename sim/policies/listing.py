@@ -40,24 +40,42 @@ def step(state: DistrictState, scenario: Scenario, day: int) -> None:
     pool = state.volunteers
     active = np.flatnonzero(pool.view("active"))
     hours_today = pool.hours_per_week[active] * reserve / 7.0 * activation(state, scenario)[active]
-    for c in range(state.communities):
-        mine = pool.community[active] == c
-        slots, hours = active[mine], hours_today[mine]
-        here = due[state.population.community[due] == c]
-        count = min(here.size, int(hours.sum() // link.list_visit_hours))
-        if count == 0:
-            continue
-        visit_hours = hours / hours.sum() * count * link.list_visit_hours
-        pool.give_unbanked(slots, visit_hours, served=False)
-        state.effort.list_visits += count
-        _serve_visited(state, here[:count], slots, hours - visit_hours, day)
+    slots, slot_bounds = _by_community(active, pool.community[active], state.communities)
+    hours_today = hours_today[np.searchsorted(active, slots)]
+    due, due_bounds = _by_community(due, state.population.community[due], state.communities)
+    visits = []
+    for c in np.flatnonzero(np.diff(slot_bounds) * np.diff(due_bounds)).tolist():  # communities with volunteers and visits due
+        mine, hours = slots[slot_bounds[c]:slot_bounds[c + 1]], hours_today[slot_bounds[c]:slot_bounds[c + 1]]
+        count = min(due_bounds[c + 1] - due_bounds[c], int(hours.sum() // link.list_visit_hours))
+        if count:
+            visit_hours = hours / hours.sum() * count * link.list_visit_hours
+            pool.give_unbanked(mine, visit_hours, served=False)
+            state.effort.list_visits += count
+            visits.append((c, due[due_bounds[c]:due_bounds[c] + count], mine, hours - visit_hours))
+    _serve_visits(state, visits, day)
 
 
-def _serve_visited(state: DistrictState, visited: np.ndarray, slots: np.ndarray, hours: np.ndarray, day: int) -> None:
-    """Visited households' needs become known; volunteers serve those they may with the ``hours`` they have left."""
+def _by_community(items: np.ndarray, community: np.ndarray, communities: int) -> tuple[np.ndarray, list[int]]:
+    """``items`` grouped by community (in their order within each), and each community's bounds."""
+    grouped = items[np.argsort(community, kind="stable")]
+    return grouped, np.searchsorted(np.sort(community, kind="stable"), np.arange(communities + 1)).tolist()
+
+
+def _serve_visits(state: DistrictState, visits: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]], day: int) -> None:
+    """Each community's visited households (found with one look-up over the open needs) served by its volunteers."""
+    if not visits:
+        return
     needs = state.needs
     open_ids = needs.open_ids
-    mine = open_ids[np.isin(needs.resident[open_ids], visited)]
+    found = open_ids[np.isin(needs.resident[open_ids], np.concatenate([visited for _, visited, _, _ in visits]))]
+    found, bounds = _by_community(found, needs.community[found], state.communities)
+    for c, _, slots, hours in visits:  # communities share no need and no volunteer
+        _serve_visited(state, found[bounds[c]:bounds[c + 1]], slots, hours, day)
+
+
+def _serve_visited(state: DistrictState, mine: np.ndarray, slots: np.ndarray, hours: np.ndarray, day: int) -> None:
+    """Visited households' open needs ``mine`` become known; volunteers serve those they may with the ``hours`` they have left."""
+    needs = state.needs
     unreported = mine[needs.state[mine] == State.UNREPORTED]
     needs.state[unreported] = State.WAITING
     needs.discovered[unreported] = True

@@ -41,11 +41,13 @@ def open_sessions(state: DistrictState, scenario: Scenario, day: int) -> None:
 def close_sessions(state: DistrictState, scenario: Scenario, day: int) -> None:
     """Count today's sessions as activities, their attendance as person-times, their staff hours."""
     org, effort, pool = scenario.organizations, state.effort, state.volunteers
+    active = np.flatnonzero(pool.view("active"))
+    by_community = active[np.argsort(pool.community[active], kind="stable")]  # each community's slots, ascending
+    bounds = np.searchsorted(pool.community[by_community], np.arange(state.communities + 1)).tolist()
     for run in state.sessions_today:
         regulars = round(int(run.open_places) * org.regular_occupancy)
         effort.activities_held += 1
         effort.person_times_served += regulars + run.served_today
         effort.regular_attendance += regulars
         effort.organization_hours += org.session_staff_hours
-        helpers = np.flatnonzero(pool.view("active") & (pool.view("community") == run.community))
-        pool.spend_spread(helpers, org.session_volunteer_hours)
+        pool.spend_spread(by_community[bounds[run.community]:bounds[run.community + 1]], org.session_volunteer_hours)

@@ -175,20 +175,32 @@ def _quit(state: DistrictState, scenario: Scenario, day: int) -> None:
 
 
 def _recruit_daily(state: DistrictState, scenario: Scenario, day: int) -> None:
+    """Today's recruits: every community's count from one Poisson draw, then their candidates from one draw."""
     v, link = scenario.volunteers, scenario.linkage
     rng = state.streams.recruitment
     boost = 1.0 + link.points_recruit_boost if link.points_enabled else 1.0
-    is_volunteer, hub = state.population.is_volunteer, state.capacity.hub_hours_per_week
-    for c, adults in enumerate(state.adults_by_community):
-        eligible = adults.size - int(np.count_nonzero(is_volunteer[adults]))
-        rate = (v.recruit_rate_per_year * eligible / 365.0 + hub[c] / 7.0 / v.hours_per_recruit_coordination) * boost
-        count = rng.poisson(rate)
-        if count and eligible:
-            candidates = adults[rng.integers(0, adults.size, 4 * count)]
-            candidates = candidates[~is_volunteer[candidates]]
-            _, first = np.unique(candidates, return_index=True)
-            fresh = candidates[np.sort(first)][:count]
-            recruit(state, scenario, fresh, day)
+    adults = np.array([a.size for a in state.adults_by_community])
+    pool = state.volunteers
+    eligible = adults - np.bincount(pool.view("community")[pool.view("active")], minlength=adults.size)  # volunteers are adults of their community
+    rate = (v.recruit_rate_per_year * eligible / 365.0 + state.capacity.hub_hours_per_week / 7.0 / v.hours_per_recruit_coordination) * boost
+    count = rng.poisson(rate)
+    recruiting = np.flatnonzero((count > 0) & (eligible > 0))
+    if recruiting.size:
+        draws = 4 * count[recruiting]
+        picks = np.split(rng.integers(0, np.repeat(adults[recruiting], draws)), np.cumsum(draws)[:-1])
+        candidates = np.concatenate([state.adults_by_community[c][i] for c, i in zip(recruiting.tolist(), picks)])
+        recruit(state, scenario, _first_fresh(state, candidates, np.repeat(recruiting, draws), count), day)
+
+
+def _first_fresh(state: DistrictState, candidates: np.ndarray, community: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Per community, the first ``count`` distinct candidates (in draw order) who are not volunteers yet."""
+    fresh = ~state.population.is_volunteer[candidates]
+    candidates, community = candidates[fresh], community[fresh]
+    _, first = np.unique(candidates, return_index=True)  # a resident is in one community: first draw kept
+    first.sort()
+    candidates, community = candidates[first], community[first]
+    start = np.searchsorted(community, community)  # draws are in community order
+    return candidates[np.arange(community.size) - start < count[community]]
 
 
 def initial_volunteers(state: DistrictState, scenario: Scenario) -> None:
