@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.errors import ScenarioError, quote
 from sim.library import find_scenario
-from sim.scenario import Community, Scenario
+from sim.scenario import City, CityType, Community, District, Scenario
 
 MAX_FILE_BYTES = 1_000_000  # a scenario or sweep file is a few KB; more is a mistake (or /dev/zero)
 MAX_EXTENDS = 32  # files in one ``extends`` chain
@@ -189,6 +189,9 @@ def plain(value: Any) -> Any:
 def _check_community(dotted: str, data: Mapping[str, Any]) -> str | None:
     """Overrides may change communities but not create them (a misspelt name would add one)."""
     parts = dotted.split(".")
+    if parts[0] == "communities" and "city" in data:
+        return ("the communities of a city scenario are generated from [city] (allowed: city.* keys, e.g. "
+                "city.types.<type>.share_elderly or city.scale)")
     known = data.get("communities") or {"community": {}}
     if parts[0] == "communities" and len(parts) > 2 and parts[1] not in known:
         return f"unknown community {quote(parts[1])} (allowed: {', '.join(sorted(known))}; add communities in the scenario file)"
@@ -199,6 +202,10 @@ def _check_key(dotted: str) -> str | None:
     """Why a dotted key names no scenario field, or None when it does."""
     model: type[BaseModel] | None = Scenario
     parts = dotted.split(".")
+    if parts[0] == "city":
+        model, parts = City, parts[1:]
+        if not parts:
+            return "city is a table (allowed: e.g. city.scale, city.communities, city.types.<type>.<key>)"
     index = 0
     while index < len(parts):
         part = parts[index]
@@ -208,27 +215,75 @@ def _check_key(dotted: str) -> str | None:
         if part not in fields:
             return f"unknown key {quote(part)} (allowed: {', '.join(sorted(fields))})"
         annotation = fields[part].annotation
-        if part == "communities" and model is Scenario:
-            index += 1  # the next part is a community's name, any string
-            model = Community
+        keyed = _KEYED.get((model, part))
+        if keyed is not None:
+            index += 1  # the next part is a community's (type's, district's) name, any string
+            model = keyed
         else:
             model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
         index += 1
     return None
 
 
+_KEYED: dict[tuple[type[BaseModel], str], type[BaseModel]] = {
+    (Scenario, "communities"): Community, (City, "types"): CityType, (City, "districts"): District}
+
+
 def validate(data: Mapping[str, Any], source: str) -> Scenario:
-    """A validated ``Scenario`` whose grid fits the cell budget, or ``ScenarioError`` with one line per problem."""
+    """A validated ``Scenario`` whose grid fits the cell budget, or ``ScenarioError`` with one line per problem.
+
+    A table with ``[city]`` is first expanded into its communities and budget (``sim.city``);
+    problems of the description are reported as ``city.*`` keys.
+    """
     from sim.limits import check_grid
 
+    type_of: dict[str, str] = {}
+    if "city" in data:
+        data, type_of = expand_city(data, source)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([line for error in exc.errors() for line in format_error(source, error).splitlines()]) from None
+        raise ScenarioError([line for error in exc.errors()
+                             for line in format_error(source, _city_location(error, type_of)).splitlines()]) from None
     except RecursionError:
         raise ScenarioError([f"{source}: values nested too deeply (allowed: numbers, strings, flat lists)"]) from None
     check_grid(scenario, source)
     return scenario
+
+
+def expand_city(data: Mapping[str, Any], source: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The scenario table ``[city]`` generates, and each generated community's type key."""
+    from sim.city import expand
+
+    problems = []
+    if "communities" in data:
+        problems.append(f"{source}: communities: a scenario with [city] generates its communities (allowed: [city] or "
+                        "[communities.*], not both)")
+    if isinstance(data.get("budget"), Mapping) and "total_yuan" in data["budget"]:
+        problems.append(f"{source}: budget.total_yuan: a city's budget is city.budget_yuan x its generated residents / "
+                        "city.residents (allowed: set city.budget_yuan instead)")
+    if not isinstance(data["city"], Mapping):
+        problems.append(f"{source}: city: must be a table (allowed: [city] with residents, budget_yuan, streets, types)")
+    if problems:
+        raise ScenarioError(problems)
+    try:
+        city = City.model_validate(data["city"])
+    except ValidationError as exc:
+        raise ScenarioError([line for error in exc.errors()
+                             for line in format_error(source, {**error, "loc": ("city", *error["loc"])}).splitlines()]) from None
+    except RecursionError:
+        raise ScenarioError([f"{source}: city: values nested too deeply (allowed: numbers, strings, flat lists)"]) from None
+    expanded, city_plan = expand({**data, "city": city})
+    return expanded, city_plan.type_of
+
+
+def _city_location(error: Mapping[str, Any], type_of: Mapping[str, str]) -> Mapping[str, Any]:
+    """A generated community's error named by the ``city.types.<type>`` key that made it."""
+    loc = error["loc"]
+    if len(loc) >= 2 and loc[0] == "communities" and loc[1] in type_of:
+        where = f"generated community {loc[1]}" + (f" ({'.'.join(map(str, loc[2:]))})" if len(loc) > 2 else "")
+        return {**error, "loc": ("city", "types", type_of[str(loc[1])]), "msg": f"{where}: {error['msg']}"}
+    return error
 
 
 def format_error(source: str, error: Mapping[str, Any]) -> str:
@@ -239,9 +294,10 @@ def format_error(source: str, error: Mapping[str, Any]) -> str:
     if kind == "extra_forbidden":
         allowed = _allowed_keys(error["loc"][:-1])
         return f"{source}: {key}: unknown key (allowed: {allowed})"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if not loc:  # a whole-scenario check names its keys itself, one ``key: problem`` line each
-        return "\n".join(f"{source}: {line}" for line in message.splitlines())
+    message = str(error["msg"]).removeprefix("Value error, ").replace(": Value error, ", ": ")
+    if not loc or loc == ["city"]:  # a whole-table check names its keys itself, one ``key: problem`` line each
+        prefix = "city." if loc else ""
+        return "\n".join(f"{source}: {prefix}{line}" for line in message.splitlines())
     received = error.get("input")
     if kind not in ("missing",) and not isinstance(received, (dict, list)):
         message = f"{message} (got {quote(received)})"
@@ -254,10 +310,14 @@ def _allowed_keys(loc: tuple[Any, ...]) -> str:
     parts = list(loc)
     while parts:
         part = parts.pop(0)
-        if model is Scenario and part == "communities":
+        if model is Scenario and part == "city":
+            model = City
+            continue
+        keyed = _KEYED.get((model, str(part)))
+        if keyed is not None:
             if parts:
                 parts.pop(0)
-            model = Community
+            model = keyed
             continue
         annotation = model.model_fields[str(part)].annotation
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):

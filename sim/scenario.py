@@ -117,6 +117,104 @@ class NeedParams(Strict):
     severe_providers: ProviderKinds | None = Field(None, description="[seed: social workers do case work] kinds of provider that may serve the type's severe needs")
 
 
+MAX_COMMUNITIES = 100_000  # a sanity bound so a typo cannot hang validation; the real bound is the memory estimate
+
+
+class StreetKind(str, Enum):
+    """The unit of a city's streets level: an urban street (街道) or a town/township (镇/乡)."""
+
+    STREET = "street"
+    TOWN = "town"
+
+
+class Unit(str, Enum):
+    """What a generated community is called: an urban community (社区) or a village (村)."""
+
+    COMMUNITY = "community"
+    VILLAGE = "village"
+
+
+class CityType(Strict):
+    """One type of community in a city description: how many, how large, who lives there."""
+
+    name: str = Field(..., min_length=1, max_length=200, description="English name of the type, shown by `sim describe`")
+    name_zh: str = Field(..., min_length=1, max_length=200, description="Chinese name of the type, shown by `sim describe --lang zh`")
+    communities: int = Field(..., ge=0, le=MAX_COMMUNITIES, description="communities of this type in the full city (scale 1)")
+    residents_share: Share = Field(..., description="share of the city's residents living in communities of this type (the types' shares sum to 1)")
+    residents_cv: float = Field(0.3, ge=0.0, le=2.0, description="[assumed] spread of community sizes within the type (coefficient of variation of a lognormal)")
+    area_km2: float = Field(..., gt=0.0, le=100.0, description="mean area of one community of the type in the full city; a generated community's area keeps the type's density")
+    street_kind: Annotated[StreetKind, Field(strict=False)] = Field(..., description="which street units hold the type: street (街道) or town (镇/乡)")
+    unit: Annotated[Unit, Field(strict=False)] = Field(Unit.COMMUNITY, description="what one is called: community (社区) or village (村)")
+    compounds: int = Field(6, ge=1, le=200, description="residential compounds (小区) or village groups of one community")
+    work_units: int = Field(3, ge=0, le=500, description="large work units of one community")
+    share_elderly: Share = Field(0.18, description="share aged 60+")
+    share_children: Share = Field(0.16, description="share under 15")
+    share_disabled: Share = Field(0.05, description="share with a disability")
+    share_hardship: Share = Field(0.02, description="share in hardship households")
+    digital_share_elderly: Share = Field(0.45, description="elderly who can report online")
+    digital_share_other: Share = Field(0.9, description="others who can report online")
+    vulnerable_clustering: Share = Field(0.0, description="0 = elderly/disabled spread evenly, 1 = all in the first compounds")
+    volunteers: int = Field(28, ge=0, le=200_000, description="[seed: platform 14,000 / 498 communities ~ 28] initial volunteers per community")
+    programmes: list[Annotated[Programme, Field(strict=False)]] = Field(
+        [Programme.CANTEEN, Programme.DAY_CARE, Programme.CLASSES, Programme.MARKET], description="group programmes at the service point")
+
+    @model_validator(mode="after")
+    def _groups_fit(self) -> CityType:
+        if self.share_elderly + self.share_children > 1.0:
+            raise ValueError("share_elderly + share_children exceed 1 (allowed: a sum of at most 1)")
+        return self
+
+
+class District(Strict):
+    """A county-level district of a city: how many of the city's streets and towns it holds."""
+
+    name: str = Field(..., min_length=1, max_length=200, description="English name, the start of its communities' keys and names")
+    name_zh: str = Field(..., min_length=1, max_length=200, description="Chinese name, the start of its communities' Chinese names")
+    streets: int = Field(0, ge=0, le=MAX_COMMUNITIES, description="urban streets (街道) of the district in the full city")
+    towns: int = Field(0, ge=0, le=MAX_COMMUNITIES, description="towns and townships (镇/乡) of the district in the full city")
+
+
+class City(Strict):
+    """A compact city description (``[city]``) that the loader expands into streets and communities.
+
+    The full city (``scale = 1``) has the types' community counts, ``residents`` and ``streets`` +
+    ``towns`` street units. ``scale`` shrinks every count; ``communities`` and
+    ``residents_per_community`` ask for a city of N communities of about R residents on average.
+    The budget is always ``budget_yuan`` x generated residents / ``residents`` (the city's yuan per
+    resident).
+    """
+
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="seed of the generation alone (not the run seed): the city's geography stays the same across runs and policies")
+    residents: int = Field(..., ge=1, le=1_000_000_000, description="residents of the full city")
+    budget_yuan: float = Field(..., ge=0.0, le=1e11, description="yearly budget of the full city; a generated city gets budget_yuan x its residents / residents")
+    streets: int = Field(..., ge=0, le=MAX_COMMUNITIES, description="urban streets (街道) of the full city, one social-work station each")
+    towns: int = Field(0, ge=0, le=MAX_COMMUNITIES, description="towns and townships (镇/乡) of the full city, one social-work station each")
+    scale: float = Field(1.0, gt=0.0, le=10.0, description="fraction of the full city to generate (0.01: a hundredth of its communities, residents, streets and budget)")
+    communities: int | None = Field(None, ge=1, le=MAX_COMMUNITIES, description="number of communities to generate (overrides scale's count); streets follow the city's communities per street")
+    residents_per_community: int | None = Field(None, ge=1, le=500_000, description="mean residents per generated community (residents = communities x this); types keep their relative sizes")
+    types: dict[str, CityType] = Field(..., min_length=1, max_length=100, description="community types keyed by a short name")
+    districts: dict[str, District] = Field(default_factory=dict, max_length=100, description="county-level districts the street units are grouped into (optional)")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> City:
+        problems = []
+        share = sum(t.residents_share for t in self.types.values())
+        if abs(share - 1.0) > 1e-6:
+            problems.append(f"types: residents_share of the types sum to {share:.9g} (allowed: a sum of 1 within 1e-6)")
+        if sum(t.communities for t in self.types.values()) < 1:
+            problems.append("types: no communities in the full city (allowed: at least one type with communities >= 1)")
+        for kind, count in ((StreetKind.STREET, self.streets), (StreetKind.TOWN, self.towns)):
+            held = sum(t.communities for t in self.types.values() if t.street_kind is kind)
+            if held and count < 1:
+                problems.append(f"{kind.value}s: {count} but types hold {held} communities in {kind.value}s (allowed: at least 1)")
+            if self.districts and sum(getattr(d, f"{kind.value}s") for d in self.districts.values()) != count:
+                got = sum(getattr(d, f"{kind.value}s") for d in self.districts.values())
+                problems.append(f"districts: their {kind.value}s sum to {got} (allowed: the city's {kind.value}s, {count})")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
 class Needs(Strict):
     """Per-type overrides and group multipliers of need arrival."""
 
@@ -303,8 +401,8 @@ class Scenario(Strict):
     cell_size_m: float = Field(50.0, ge=5.0, le=1000.0, description="[assumed] side of one grid cell in metres (at least 5 m: a finer grid only costs memory; the layout is also capped at 4,000,000 cells)")
     communities: dict[str, Community] = Field(
         default_factory=lambda: {"community": Community()},
-        min_length=1, max_length=200,
-        description="communities of the district, keyed by a short name",
+        min_length=1, max_length=MAX_COMMUNITIES,
+        description="communities of the district, keyed by a short name (or generated from `[city]`; the total size is bounded by the run's memory estimate, sim.limits)",
     )
     needs: Needs = Needs()
     volunteers: Volunteers = Volunteers()

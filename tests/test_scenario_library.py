@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 
 from sim import metrics
-from sim.loading import load_scenario
+from sim.loading import load_scenario, read_merged
 from sim.model import FiveSocietyModel
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 ALL_FILES = sorted(p for p in SCENARIOS.rglob("*.toml") if not {"targets", "uncertainties"} & set(p.relative_to(SCENARIOS).parts))
-LIBRARY = sorted([*(SCENARIOS / "places").rglob("*.toml"), SCENARIOS / "changsha" / "district.toml"])
+LIBRARY = sorted([*(SCENARIOS / "places").rglob("*.toml"), SCENARIOS / "changsha" / "district.toml",
+                  *(SCENARIOS / "changsha").glob("city*.toml")])
+REDUCED_CITY = {"city.communities": 4, "city.residents_per_community": 1000}  # the full city is 10.42 M residents
 MARKS = ("source: seed", "[assumed]", "[fitted]", "[lit:")
 UNMARKED_KEYS = {"name_zh", "name", "description", "seed", "days", "extends"}
 KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_\"-]+)\s*=")
@@ -26,7 +28,7 @@ def _id(path: Path) -> str:
 
 @pytest.mark.parametrize("path", ALL_FILES, ids=_id)
 def test_every_scenario_validates_and_runs_30_days(path: Path) -> None:
-    scenario = load_scenario(path)
+    scenario = load_scenario(path, REDUCED_CITY if "city" in read_merged(path) else None)
     model = FiveSocietyModel(scenario)
     model.run(30)
     assert all(metrics.invariants(model).values())
