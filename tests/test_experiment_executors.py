@@ -63,3 +63,49 @@ def test_dask_stores_the_same_numbers(serial_store: tuple, tmp_path: Path) -> No
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
         run_experiment(SPEC, tmp_path, executor="dask", scheduler=cluster.scheduler_address, progress=False)
     assert_same(serial_store, stored(tmp_path))
+
+
+def test_the_pool_is_reused_and_each_worker_unpickles_each_scenario_once(tmp_path: Path) -> None:
+    from tests.experiment_fakes import busy_worker_state, fake_run
+
+    from sim.experiment import executors
+    from sim.scenario import Scenario
+
+    spec = Experiment([Scenario()], replications=4, seed=3, days=5, name="reuse",
+                      points=[{"communities.community.residents": n} for n in (300, 400)])
+    executors.shutdown_executors()
+    run_experiment(spec, tmp_path / "first", executor="process", workers=2, run_fn=fake_run, progress=False)
+    pool = executors.shared_pool(2)
+    states = [future.result() for future in [pool.submit(busy_worker_state) for _ in range(2)]]
+    assert len({state["pid"] for state in states}) == 2
+    assert sum(state["unpickled"] for state in states) <= 2 * 2 < 8  # 8 runs of 2 scenarios on 2 workers
+    again = Experiment([Scenario()], replications=4, seed=4, days=5, name="reuse-again",
+                       points=[{"communities.community.residents": n} for n in (300, 400)])
+    run_experiment(again, tmp_path / "second", executor="process", workers=2, run_fn=fake_run, progress=False)
+    assert executors.shared_pool(2) is pool  # the second experiment ran on the same workers
+    later = [future.result() for future in [pool.submit(busy_worker_state) for _ in range(2)]]
+    assert {state["pid"] for state in later} == {state["pid"] for state in states}
+    assert sum(state["unpickled"] for state in later) <= 2 * 2  # the same scenarios: not unpickled again
+    executors.shutdown_executors()
+
+
+def test_community_kpis_travel_as_one_table_and_come_back_bit_for_bit() -> None:
+    import json
+    import pickle
+
+    from sim.experiment.worker import pack_result
+    from sim.run import RunResult
+
+    awkward = [0.1 + 0.2, float("nan"), -0.0, 5e-324, 1.7976931348623157e308, float("-inf")]
+    communities = {f"c{i:04d}": {"coverage": awkward[i % len(awkward)], "residents": float(i), "unmet": i / 7}
+                   for i in range(1884)}
+    outcome = pack_result("run", RunResult({"coverage": 0.5}, {"coverage": [0.5, 0.25]}, communities, [[1, 2]]))
+    assert outcome.communities == {} and len(outcome.community_names) == 1884
+    back = dict(outcome.community_rows())
+    assert list(back) == list(communities)
+    assert all(json.dumps(back[c], sort_keys=True) == json.dumps(communities[c], sort_keys=True) for c in communities)
+    as_dicts = pickle.dumps(communities, protocol=pickle.HIGHEST_PROTOCOL)
+    assert len(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)) < 0.8 * len(as_dicts)
+    ragged = {"a": {"coverage": 1.0}, "b": {"coverage": 2.0, "extra": 3.0}}  # different KPIs: sent as dicts
+    outcome = pack_result("run", RunResult({}, {}, ragged, []))
+    assert dict(outcome.community_rows()) == ragged and outcome.community_names == ()
