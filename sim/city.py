@@ -19,7 +19,11 @@ What is generated, in order:
    their full-city counts; the communities of a kind are dealt round-robin over its units, type
    by type, and the first community of each unit hosts its social-work station;
 4. the budget: ``budget_yuan`` x generated residents / ``residents`` (the city's yuan per
-   resident).
+   resident), unless the scenario sets ``budget.total_yuan`` itself.
+
+``[communities.<name>]`` tables (or ``communities.<name>.<key>`` overrides) next to ``[city]``
+patch generated communities by name (``sim describe`` lists the streets; names read
+``furong_street_3_community_12``); a name the city does not generate is an error.
 """
 
 from __future__ import annotations
@@ -40,7 +44,6 @@ __all__ = ["CityPlan", "Street", "city_scenario", "expand", "generate", "plan"]
 CITY_FILE = "changsha/city"  # the shipped full city, the base of ``city_scenario``
 MIN_AREA_KM2 = 0.01  # a generated community's smallest area (the schema needs > 0)
 MAX_AREA_KM2 = 100.0  # the schema's largest community area
-MAX_RESIDENTS = 500_000  # the schema's largest community
 WORDS = {  # unit -> (English word in keys and names, Chinese word)
     StreetKind.STREET: ("street", "街道"), StreetKind.TOWN: ("town", "乡镇"),
     Unit.COMMUNITY: ("community", "社区"), Unit.VILLAGE: ("village", "村"),
@@ -92,13 +95,25 @@ def plan(description: City | Mapping[str, Any]) -> CityPlan:
 def expand(data: Mapping[str, Any]) -> tuple[dict[str, Any], CityPlan]:
     """A scenario table whose ``[city]`` is replaced by the communities and budget it generates.
 
+    The scenario's names gain the generated size ("Changsha city (19 communities, 104,206
+    residents)"), so a reduced city is never mistaken for the whole one.
+
     ``data["city"]`` must already be a validated ``City`` or a table ``City`` accepts (the
-    loader reports its problems as ``city.*`` keys first).
+    loader reports its problems as ``city.*`` keys first). ``[communities.<generated name>]``
+    tables in ``data`` patch the communities of those names (the loader refuses other names);
+    an explicit ``budget.total_yuan`` replaces the city's budget (``sim margins`` steps it).
     """
     result = {key: value for key, value in data.items() if key != "city"}
     city_plan = plan(data["city"])
-    result["communities"] = city_plan.communities
-    result["budget"] = {**dict(data.get("budget") or {}), "total_yuan": city_plan.budget_yuan}
+    patches = dict(data.get("communities") or {})
+    result["communities"] = {key: {**table, **dict(patches.get(key) or {})} for key, table in city_plan.communities.items()}
+    result["budget"] = {"total_yuan": city_plan.budget_yuan, **dict(data.get("budget") or {})}
+    n = len(city_plan.communities)
+    sizes = [table.get("residents") for table in result["communities"].values()]
+    residents = sum(sizes) if all(isinstance(x, int) for x in sizes) else city_plan.residents  # a bad patch is reported later
+    name = str(data.get("name") or "city")
+    result["name"] = f"{name} ({n:,} communities, {residents:,} residents)"
+    result["name_zh"] = f"{data.get('name_zh') or name}（{n:,}个社区和村，{residents:,}人）"
     return result, city_plan
 
 
@@ -205,13 +220,15 @@ def _communities(city: City, sizes: dict[str, list[int]], units: dict[StreetKind
     for district_key, kind, number, unit_members in order:
         district = city.districts.get(district_key)
         street = _street_names(district_key, district, kind, number)
-        keys = []
-        for position, (type_key, index) in enumerate(unit_members, start=1):
+        keys: list[str] = []
+        numbers = dict.fromkeys(Unit, 0)  # communities and villages are numbered apart within a street
+        for type_key, index in unit_members:
             spec = city.types[type_key]
             word, word_zh = WORDS[spec.unit]
-            key = f"{street[0]}_{word}_{position}"
-            communities[key] = _community(city, spec, sizes[type_key][index], street[0], has_station=position == 1,
-                                          name_zh=f"{street[2]} {word_zh}{position}")
+            numbers[spec.unit] += 1
+            key = f"{street[0]}_{word}_{numbers[spec.unit]}"
+            communities[key] = _community(city, spec, sizes[type_key][index], street[0], has_station=not keys,
+                                          name_zh=f"{street[2]} {word_zh}{numbers[spec.unit]}")
             type_of[key] = type_key
             keys.append(key)
         streets.append(Street(street[0], street[1], street[2], kind, district_key, tuple(keys)))

@@ -19,6 +19,7 @@ from sim.errors import ScenarioError, capped
 COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("sim.commands.run", "run one scenario and print its KPIs"),
     "validate": ("sim.commands.validate", "check scenario files; exit 2 with one line per problem"),
+    "describe": ("sim.commands.describe", "what a scenario file generates: communities, residents, streets, budget per line per street"),
     "calibrate": ("sim.commands.calibrate", "fit free parameters to observed patterns, or --check a scenario against them"),
     "sweep": ("sim.commands.sweep", "run or resume a sweep file (experiments/*.toml) into a result store"),
     "compare": ("sim.commands.compare", "run the same replications of several scenarios into a result store"),

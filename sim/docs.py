@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from sim.needs import DEFAULTS, NEED_TYPES, Provider
-from sim.scenario import Community, NeedParams, Scenario
+from sim.scenario import City, CityType, Community, District, NeedParams, Scenario
 
 HEADER = """# Scenario file format
 
@@ -70,6 +70,8 @@ def _bounds(field: FieldInfo) -> str:
 
 
 def _default(field: FieldInfo) -> str:
+    if field.is_required():
+        return "required"
     if field.default_factory is not None:
         return "see below"
     value = field.default
@@ -97,7 +99,7 @@ def table_rows(model: type[BaseModel], prefix: str) -> list[str]:
             if (name, annotation) not in nested:
                 nested.append((name, annotation))
             continue
-        if name == "communities":
+        if name == "communities" and model is Scenario:
             continue
         rows.append(f"| `{prefix}{name}` | {_type_name(annotation)} | {_default(field)} | {_bounds(field) or '-'} | {field.description or ''} |")
     out = []
@@ -124,6 +126,23 @@ def need_defaults_table() -> list[str]:
     return out
 
 
+def city_tables() -> list[str]:
+    """``[city]``, ``[city.types.<name>]`` and ``[city.districts.<name>]``: a city generated instead of ``[communities.*]``."""
+    doc = " ".join(line.strip() for line in (City.__doc__ or "").strip().splitlines()[2:] if line.strip()).replace("``", "`")
+    out = ["\n## `[city]`", "", "A compact city description, expanded into streets and communities by the loader (sim/city.py) "
+           "after `extends` and overrides. Next to `[city]`, `[communities.<generated name>]` tables (or `communities.*` "
+           "overrides) patch generated communities by name (other names are errors) and `budget.total_yuan`, when set, "
+           "replaces the city's budget. "
+           + doc + " `python -m sim describe FILE` prints what it generates.", "",
+           "| key | type | default | bounds | meaning and source |", "|---|---|---|---|---|"]
+    out += [row for row in table_rows(City, "city.")[6:] if "`city.types`" not in row and "`city.districts`" not in row]
+    for name, model in (("types", CityType), ("districts", District)):
+        out += [f"\n## `[city.{name}.<name>]`", "", (model.__doc__ or "").strip().splitlines()[0], "",
+                "| key | type | default | bounds | meaning and source |", "|---|---|---|---|---|"]
+        out += table_rows(model, "")[6:]
+    return out
+
+
 def render() -> str:
     """The whole document."""
     lines = [HEADER.rstrip()]
@@ -132,6 +151,7 @@ def render() -> str:
               "One table per community, keyed by a short name (default: one community named `community`).", "",
               "| key | type | default | bounds | meaning and source |", "|---|---|---|---|---|"]
     lines += [row for row in table_rows(Community, "")[6:]]
+    lines += city_tables()
     lines += need_defaults_table()
     return "\n".join(lines) + "\n"
 

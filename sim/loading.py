@@ -8,9 +8,12 @@ import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
+
+if TYPE_CHECKING:
+    from sim.city import CityPlan
 
 from sim.errors import ScenarioError, quote
 from sim.library import find_scenario
@@ -190,8 +193,7 @@ def _check_community(dotted: str, data: Mapping[str, Any]) -> str | None:
     """Overrides may change communities but not create them (a misspelt name would add one)."""
     parts = dotted.split(".")
     if parts[0] == "communities" and "city" in data:
-        return ("the communities of a city scenario are generated from [city] (allowed: city.* keys, e.g. "
-                "city.types.<type>.share_elderly or city.scale)")
+        return None  # a patch of a generated community: its name is checked once the city is generated
     known = data.get("communities") or {"community": {}}
     if parts[0] == "communities" and len(parts) > 2 and parts[1] not in known:
         return f"unknown community {quote(parts[1])} (allowed: {', '.join(sorted(known))}; add communities in the scenario file)"
@@ -235,33 +237,37 @@ def validate(data: Mapping[str, Any], source: str) -> Scenario:
     A table with ``[city]`` is first expanded into its communities and budget (``sim.city``);
     problems of the description are reported as ``city.*`` keys.
     """
+    return validate_with_plan(data, source)[0]
+
+
+def validate_with_plan(data: Mapping[str, Any], source: str) -> tuple[Scenario, CityPlan | None]:
+    """``validate``, and what ``[city]`` generated (None for a scenario without one)."""
     from sim.limits import check_grid
 
-    type_of: dict[str, str] = {}
+    city_plan = None
     if "city" in data:
-        data, type_of = expand_city(data, source)
+        data, city_plan = expand_city(data, source)
+    type_of = city_plan.type_of if city_plan else {}
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([line for error in exc.errors()
+        errors = _one_per_type(exc.errors(), type_of) if type_of else exc.errors()
+        raise ScenarioError([line for error in errors
                              for line in format_error(source, _city_location(error, type_of)).splitlines()]) from None
     except RecursionError:
         raise ScenarioError([f"{source}: values nested too deeply (allowed: numbers, strings, flat lists)"]) from None
     check_grid(scenario, source)
-    return scenario
+    return scenario, city_plan
 
 
-def expand_city(data: Mapping[str, Any], source: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """The scenario table ``[city]`` generates, and each generated community's type key."""
+def expand_city(data: Mapping[str, Any], source: str) -> tuple[dict[str, Any], CityPlan]:
+    """The scenario table ``[city]`` generates, and what it generated (streets, each community's type)."""
     from sim.city import expand
 
     problems = []
-    if "communities" in data:
-        problems.append(f"{source}: communities: a scenario with [city] generates its communities (allowed: [city] or "
-                        "[communities.*], not both)")
-    if isinstance(data.get("budget"), Mapping) and "total_yuan" in data["budget"]:
-        problems.append(f"{source}: budget.total_yuan: a city's budget is city.budget_yuan x its generated residents / "
-                        "city.residents (allowed: set city.budget_yuan instead)")
+    if not isinstance(data.get("communities", {}), Mapping):
+        problems.append(f"{source}: communities: must be a table of generated communities' names (allowed: "
+                        "[communities.<generated name>] tables that patch them)")
     if not isinstance(data["city"], Mapping):
         problems.append(f"{source}: city: must be a table (allowed: [city] with residents, budget_yuan, streets, types)")
     if problems:
@@ -274,15 +280,41 @@ def expand_city(data: Mapping[str, Any], source: str) -> tuple[dict[str, Any], d
     except RecursionError:
         raise ScenarioError([f"{source}: city: values nested too deeply (allowed: numbers, strings, flat lists)"]) from None
     expanded, city_plan = expand({**data, "city": city})
-    return expanded, city_plan.type_of
+    unknown = [name for name in data.get("communities") or {} if name not in city_plan.communities]
+    if unknown:
+        example = next(iter(city_plan.communities))
+        raise ScenarioError([f"{source}: communities.{name}: not a community this city generates (allowed: a generated "
+                             f"name such as {example}; `python -m sim describe` lists the streets)" for name in unknown])
+    return expanded, city_plan
+
+
+def _one_per_type(errors: list[Any], type_of: Mapping[str, str]) -> list[Any]:
+    """A generated city's errors, one per (type, key, kind) with the count of communities it hits."""
+    seen: dict[tuple[str, ...], dict[str, Any]] = {}
+    kept: list[Any] = []
+    for error in errors:
+        loc = error["loc"]
+        if len(loc) >= 2 and loc[0] == "communities" and loc[1] in type_of:
+            key = (type_of[str(loc[1])], *map(str, loc[2:]), error["type"])
+            if key in seen:
+                seen[key]["hits"] += 1
+                continue
+            seen[key] = {**error, "hits": 1}
+            kept.append(seen[key])
+        else:
+            kept.append(error)
+    return kept
 
 
 def _city_location(error: Mapping[str, Any], type_of: Mapping[str, str]) -> Mapping[str, Any]:
     """A generated community's error named by the ``city.types.<type>`` key that made it."""
     loc = error["loc"]
     if len(loc) >= 2 and loc[0] == "communities" and loc[1] in type_of:
-        where = f"generated community {loc[1]}" + (f" ({'.'.join(map(str, loc[2:]))})" if len(loc) > 2 else "")
-        return {**error, "loc": ("city", "types", type_of[str(loc[1])]), "msg": f"{where}: {error['msg']}"}
+        more = error.get("hits", 1) - 1
+        where = f"generated community {loc[1]}" + (f" and {more:,} more" if more else "")
+        where += f" ({'.'.join(map(str, loc[2:]))})" if len(loc) > 2 else ""
+        hint = " (allowed: change this type or city.communities, city.residents_per_community, city.scale)"
+        return {**error, "loc": ("city", "types", type_of[str(loc[1])]), "msg": f"{where}: {error['msg']}{hint}"}
     return error
 
 

@@ -201,6 +201,10 @@ class City(Strict):
         share = sum(t.residents_share for t in self.types.values())
         if abs(share - 1.0) > 1e-6:
             problems.append(f"types: residents_share of the types sum to {share:.9g} (allowed: a sum of 1 within 1e-6)")
+        for key, spec in self.types.items():
+            if spec.communities and spec.residents_share <= 0:
+                problems.append(f"types.{key}.residents_share: 0 for a type of {spec.communities} communities "
+                                "(allowed: > 0, or communities = 0)")
         if sum(t.communities for t in self.types.values()) < 1:
             problems.append("types: no communities in the full city (allowed: at least one type with communities >= 1)")
         for kind, count in ((StreetKind.STREET, self.streets), (StreetKind.TOWN, self.towns)):
@@ -450,6 +454,12 @@ def dead_ends(scenario: Scenario, need_type: NeedType) -> list[str]:
         if stranded:
             listed = ", ".join(p.name.lower() for p in Provider if p in allowed) or "none"
             lines.append(f"needs.{need_type.value}.{key}: no provider can serve {'severe ' if severe else ''}{need_type.value} "
-                         f"needs in {', '.join(stranded)} (listed: {listed}; programmes and professionals serve only where a "
+                         f"needs in {_some(stranded)} (listed: {listed}; programmes and professionals serve only where a "
                          "programme of the type or a service organisation exists): add a provider kind")
     return lines
+
+
+def _some(names: list[str], shown: int = 5) -> str:
+    """The first few names and how many more (a generated city can strand hundreds of communities)."""
+    more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
