@@ -29,15 +29,10 @@ distributed = pytest.importorskip("distributed")
 
 ROOT = Path(__file__).resolve().parents[1]
 CITY = ROOT / "scenarios" / "changsha" / "city.toml"
+SPLITS = [CITY, *(CITY.with_name(f"city_split_{name}_heavy.toml") for name in ("stations", "services"))]
 COMMUNITIES = 12
 REDUCED = {"city.communities": COMMUNITIES, "city.residents_per_community": 300}  # 3,600 residents
-SPLITS = [  # the district's split variants (scenarios/changsha/split_*.toml), applied to the city
-    ("current split", {}),
-    ("stations-heavy", {"budget.split_stations": 0.60, "budget.split_demonstration": 0.30}),
-    ("services-heavy", {"budget.split_stations": 0.30, "budget.split_demonstration": 0.36,
-                        "budget.split_hub_awards": 0.10, "budget.split_purchased_services": 0.22}),
-]
-SPEC = Experiment([CITY], replications=3, seed=5, days=10, name="city-dask", overrides=REDUCED, variants=SPLITS)
+SPEC = Experiment(SPLITS, replications=3, seed=5, days=10, name="city-dask", overrides=REDUCED)
 RUNS = len(SPLITS) * 3
 
 
