@@ -83,3 +83,10 @@ def busy_worker_state(seconds: float = 0.3) -> dict[str, int]:
 
     time.sleep(seconds)
     return worker_state()
+
+
+def killing_odd_run(scenario: Scenario, seed: int, days: int) -> RunResult:
+    """SIGKILLs its worker for scenarios with an odd number of residents, else ``fake_run``."""
+    if sum(c.residents for c in scenario.communities.values()) % 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return fake_run(scenario, seed, days)

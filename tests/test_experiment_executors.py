@@ -109,3 +109,24 @@ def test_community_kpis_travel_as_one_table_and_come_back_bit_for_bit() -> None:
     ragged = {"a": {"coverage": 1.0}, "b": {"coverage": 2.0, "extra": 3.0}}  # different KPIs: sent as dicts
     outcome = pack_result("run", RunResult({}, {}, ragged, []))
     assert dict(outcome.community_rows()) == ragged and outcome.community_names == ()
+
+
+def test_a_run_that_kills_its_dask_workers_is_stored_failed_and_the_others_are_stored(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    import dask
+    from distributed import LocalCluster
+    from tests.experiment_fakes import killing_odd_run
+
+    from sim.scenario import Scenario
+
+    spec = Experiment([Scenario()], replications=2, seed=1, days=3, name="killer",
+                      points=[{"communities.community.residents": n} for n in (400, 401)])
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:
+        summary = run_experiment(spec, tmp_path, executor="dask", scheduler=cluster.scheduler_address,
+                                 run_fn=killing_odd_run, progress=False)
+    assert (summary.ran, summary.failed) == (4, 2)
+    runs = load_results(tmp_path)
+    failed = runs[runs.status == "failed"]
+    assert list(failed["communities.community.residents"]) == [401, 401]
+    assert all(text.startswith("Dask worker processes died running this run") for text in failed.error)

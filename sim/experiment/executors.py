@@ -67,14 +67,16 @@ def run_serial(tasks: Iterable[RunTask], run_fn: RunFunction) -> Iterator[Finish
 
 
 def run_windowed(submit: Submit, tasks: Iterable[RunTask], window: int | Callable[[], int],
-                 batch_size: int = 1) -> Iterator[Finished]:
+                 batch_size: int = 1, own_fault: Callable[[Exception], str | None] | None = None) -> Iterator[Finished]:
     """Keep ``window`` batches in flight through ``submit``; yield results as they complete.
 
     Tasks are drawn from ``tasks`` only as slots free up, so a plan of a million runs is never
     held in memory. ``window`` may be a function, asked again as runs finish (a Dask cluster
-    that gains workers gets a wider window). Exceptions raised by the executor itself (a broken
-    pool, a lost scheduler) propagate with an ``in_flight`` attribute listing the tasks that were
-    submitted and not yet yielded; batches not yet started are cancelled when the caller stops.
+    that gains workers gets a wider window). An exception from the executor that ``own_fault``
+    blames on the batch (a Dask task that killed every worker it ran on) fails that batch's runs
+    with its message; any other (a broken pool, a lost scheduler) propagates with an
+    ``in_flight`` attribute listing the tasks submitted and not yet yielded. Batches not yet
+    started are cancelled when the caller stops.
     """
     pending = _batches(tasks, batch_size)
     running: dict[cf.Future[list[Outcome]], list[RunTask]] = {}
@@ -96,11 +98,12 @@ def run_windowed(submit: Submit, tasks: Iterable[RunTask], window: int | Callabl
                 batch = running.pop(future)
                 try:
                     outcomes = future.result()
-                except BaseException as exc:
-                    if not isinstance(exc, Exception):
+                except Exception as exc:
+                    message = own_fault(exc) if own_fault is not None else None
+                    if message is None:
+                        exc.in_flight = [task for b in (batch, *running.values()) for task in b]  # type: ignore[attr-defined]
                         raise
-                    exc.in_flight = [task for b in (batch, *running.values()) for task in b]  # type: ignore[attr-defined]
-                    raise
+                    outcomes = [Outcome(task.run_id, Status.FAILED, 0.0, error=message) for task in batch]
                 yield from zip(batch, outcomes, strict=True)
     finally:
         for future in running:
@@ -216,8 +219,9 @@ def run_dask(tasks: Iterable[RunTask], run_fn: RunFunction, workers: int, schedu
              batch_size: int = 1) -> Iterator[Finished]:
     """Run on a Dask cluster at ``scheduler``, or on a local one of ``workers`` bound to 127.0.0.1.
 
-    Dask retries a task whose worker died (``distributed.scheduler.allowed-failures``). An
-    unreachable scheduler, or one lost during the sweep, is a one-line ``ScenarioError`` (runs
+    Dask retries a task whose worker died (``distributed.scheduler.allowed-failures``, 3 by
+    default); a run whose task killed that many workers is stored ``failed`` and the sweep goes
+    on. An unreachable scheduler, or one lost during the sweep, is a one-line ``ScenarioError`` (runs
     finished before are stored; rerunning the command resumes). Each scenario is scattered to
     the cluster once and kept by each worker that runs it.
     """
@@ -231,7 +235,7 @@ def run_dask(tasks: Iterable[RunTask], run_fn: RunFunction, workers: int, schedu
         executor = client.get_executor(pure=False)
         submit = _dask_submit(client, executor, ScenarioPacker(), run_fn)
         try:
-            yield from run_windowed(submit, tasks, _dask_window(client, workers), batch_size)
+            yield from run_windowed(submit, tasks, _dask_window(client, workers), batch_size, _killed_workers)
         except Exception as exc:
             if client.status not in ("running", "connecting") or _lost(exc):
                 where = scheduler or "the local cluster"
@@ -239,6 +243,14 @@ def run_dask(tasks: Iterable[RunTask], run_fn: RunFunction, workers: int, schedu
                                      f"({type(exc).__name__}); the runs finished before are stored: restart the "
                                      "scheduler and its workers and rerun the same command to resume"]) from None
             raise
+
+
+def _killed_workers(exc: Exception) -> str | None:
+    """The failure stored for runs whose Dask task killed every worker it was tried on (e.g. out of memory)."""
+    if type(exc).__name__ != "KilledWorker":
+        return None
+    return (f"Dask worker processes died running this run ({exc}): killed or out of memory; "
+            "give each worker more memory, or fewer worker processes a machine")
 
 
 def _lost(exc: BaseException) -> bool:
@@ -294,7 +306,7 @@ def shared_local_cluster(workers: int) -> Any:
     key = (workers, _environment())
     cluster = _clusters.get(key)
     if cluster is not None and cluster.status.name not in ("running", "created"):
-        cluster = _clusters.pop(key)  # closed or failed: start another
+        del _clusters[key]  # closed or failed: start another
         cluster = None
     if cluster is None:
         for other in list(_clusters):
