@@ -130,3 +130,24 @@ def test_a_run_that_kills_its_dask_workers_is_stored_failed_and_the_others_are_s
     failed = runs[runs.status == "failed"]
     assert list(failed["communities.community.residents"]) == [401, 401]
     assert all(text.startswith("Dask worker processes died running this run") for text in failed.error)
+
+
+def test_the_local_dask_cluster_is_reused_by_the_next_experiment(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    from tests.experiment_fakes import fake_run
+
+    from sim.experiment import executors
+    from sim.scenario import Scenario
+
+    executors.shutdown_executors()
+    try:
+        for seed in (1, 2):
+            spec = Experiment([Scenario()], replications=3, seed=seed, days=5, name=f"local-{seed}")
+            run_experiment(spec, tmp_path / str(seed), executor="dask", workers=2, run_fn=fake_run, progress=False)
+            cluster = executors.shared_local_cluster(2)
+            if seed == 1:
+                first = cluster
+        assert cluster is first  # starting the cluster changed os.environ and sys.path: still the same one
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+    finally:
+        executors.shutdown_executors()

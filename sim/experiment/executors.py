@@ -173,17 +173,18 @@ _pools: dict[tuple[Any, ...], cf.ProcessPoolExecutor] = {}
 def shared_pool(workers: int) -> cf.ProcessPoolExecutor:
     """This process's pool of ``workers`` workers, started on first use and reused while the
     environment (variables, ``sys.path``) is the one its workers were started with."""
-    key = (workers, _environment())
-    pool = _pools.get(key)
+    pool = _pools.get((workers, _environment()))
     if pool is None:
         for other in list(_pools.values()):
             _close_pool(other)
-        pool = _pools[key] = _new_pool(workers)
+        pool = _new_pool(workers)
+        _pools[(workers, _environment())] = pool
     return pool
 
 
 def _environment() -> tuple[Any, ...]:
-    """What a spawned worker inherits and a reused one would miss if it changed."""
+    """What a spawned worker inherits and a reused one would miss if it changed (as it is once the
+    workers have started: Dask's local cluster sets a few variables and ``sys.path`` entries here)."""
     return tuple(sorted(os.environ.items())), tuple(sys.path), os.getcwd()
 
 
@@ -311,8 +312,9 @@ def shared_local_cluster(workers: int) -> Any:
     if cluster is None:
         for other in list(_clusters):
             _clusters.pop(other).close()
-        cluster = _clusters[key] = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                host="127.0.0.1", dashboard_address="127.0.0.1:0")
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address="127.0.0.1:0")
+        _clusters[(workers, _environment())] = cluster  # after: starting it sets variables and sys.path here
     return cluster
 
 
