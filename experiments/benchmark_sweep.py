@@ -3,6 +3,7 @@
     python experiments/benchmark_sweep.py                      # ~5 minutes on 2 quiet cores
     python experiments/benchmark_sweep.py --only district --district-runs 16
     python experiments/benchmark_sweep.py --only slice --slice-communities 100 --slice-runs 4
+    python experiments/benchmark_sweep.py --only machinery     # runs that sleep 0.2 s: the executors alone
 
 Per-run overhead = (wall time x workers - time spent inside runs) / runs: what the machinery
 (pickling, scheduling, the SQLite transaction, the progress bar, pool or cluster start-up)
@@ -12,6 +13,10 @@ communities, 20,000 residents) and of a slice of the city (100 communities of ~5
 the city's mean: 10.42 M residents / 1,884 communities, source in district.toml). "busy" is the
 share of the workers' wall time spent inside runs: efficiency below busy is the machine (other
 processes, shared caches), busy below 100% is the machinery (start-up, transfer, idle workers).
+
+The "machinery" table runs 40 runs that sleep 0.2 s (``tests.experiment_fakes.slow_fake_run``):
+they need no CPU, so its efficiency is the executors' own (start-up, transfer, scheduling, the
+store) even on a busy machine.
 
 "cold" rows start their pool or local cluster inside the measured experiment, as a ``sim
 compare`` command does; "warm" rows run a second experiment on the workers the first one left
@@ -103,6 +108,26 @@ def slice_spec(scenario: Scenario, runs: int, days: int, seed: int = 1) -> Exper
     return Experiment([scenario], replications=runs, seed=seed, days=days, name="bench-slice")
 
 
+def machinery_table(runs: int, executors_to_try: list[tuple[str, int]]) -> None:
+    """Efficiency of each executor on runs of a fixed 0.2 s that use no CPU."""
+    from tests.experiment_fakes import slow_fake_run
+
+    print(f"\nMachinery: {runs} runs that sleep 0.2 s (ideal wall: {runs * 0.2:.1f} s / workers)")
+    print(f"{'executor':<10}{'workers':>8}{'start':>6}{'wall s':>9}{'ideal s':>9}{'efficiency':>12}{'load':>7}")
+    for executor, workers in executors_to_try:
+        release_workers()
+        for number, start in enumerate(["cold", "warm"] if executor != "serial" else ["-"]):
+            spec = Experiment([Scenario()], replications=runs, seed=1 + number, days=5, name="bench-machinery")
+            with tempfile.TemporaryDirectory() as folder, open(os.devnull, "w") as quiet:
+                began = time.perf_counter()
+                run_experiment(spec, folder, executor=executor, workers=workers, run_fn=slow_fake_run, progress=False, log=quiet)
+                wall = time.perf_counter() - began
+            ideal = runs * 0.2 / workers
+            print(f"{executor:<10}{workers:>8}{start:>6}{wall:>9.2f}{ideal:>9.2f}{ideal / wall:>12.0%}{os.getloadavg()[0]:>7.2f}",
+                  flush=True)
+    release_workers()
+
+
 def overhead_table(runs: int, executors_to_try: list[tuple[str, int]]) -> None:
     """Per-run overhead of tiny runs on each executor."""
     spec = tiny_spec(runs)
@@ -144,6 +169,8 @@ def main() -> int:
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.only in (None, "tiny"):
         overhead_table(args.tiny_runs, tried)
+    if args.only in (None, "machinery"):
+        machinery_table(args.machinery_runs, tried)
     if args.only in (None, "district"):
         measure(district_spec(1, 5), "serial", 1)  # warm the serial process's imports
         efficiency_table(f"{args.district_runs} runs of the district ({args.days} days, 5 communities, 20,000 residents)",
@@ -167,7 +194,8 @@ def _pickled_kb(value: Any) -> float:
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--only", choices=("tiny", "district", "slice"), default=None)
+    parser.add_argument("--only", choices=("tiny", "machinery", "district", "slice"), default=None)
+    parser.add_argument("--machinery-runs", type=int, default=40)
     parser.add_argument("--tiny-runs", type=int, default=60)
     parser.add_argument("--district-runs", type=int, default=12)
     parser.add_argument("--slice-runs", type=int, default=4)
