@@ -139,3 +139,26 @@ def _wait_for_port(port: int, timeout_s: float = 30.0) -> None:
                 return
         time.sleep(0.1)
     raise AssertionError(f"no Dask scheduler on port {port} after {timeout_s} s")
+
+
+def test_a_scheduler_without_workers_says_so_and_the_runs_wait_for_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.experiment_fakes import fake_run
+
+    from sim.scenario import Scenario
+
+    spec = Experiment([Scenario()], replications=2, seed=1, days=3, name="no-workers-yet")
+    with distributed.LocalCluster(n_workers=0, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address="127.0.0.1:0") as empty:
+        finished = []
+        sweep = threading.Thread(target=lambda: finished.append(run_experiment(
+            spec, tmp_path, executor="dask", scheduler=empty.scheduler_address, run_fn=fake_run, progress=False)))
+        sweep.start()
+        deadline, said = time.monotonic() + 30, ""
+        while "no Dask workers yet" not in said and time.monotonic() < deadline:
+            time.sleep(0.1)
+            said += capsys.readouterr().err
+        assert f"--scheduler {empty.scheduler_address}: no Dask workers yet; the runs wait for them" in said
+        assert sweep.is_alive() and not finished  # waiting, not failed
+        empty.scale(1)
+        sweep.join(60)
+    assert finished and (finished[0].ran, finished[0].failed) == (2, 0)

@@ -233,6 +233,9 @@ def run_dask(tasks: Iterable[RunTask], run_fn: RunFunction, workers: int, schedu
 
     address = scheduler if scheduler is not None else shared_local_cluster(workers)
     with _client(Client, address) as client:
+        if scheduler is not None and not client.nthreads():
+            print(f"--scheduler {scheduler}: no Dask workers yet; the runs wait for them "
+                  f"(start them with: dask worker {scheduler} --nthreads 1)", file=sys.stderr, flush=True)
         executor = client.get_executor(pure=False)
         submit = _dask_submit(client, executor, ScenarioPacker(), run_fn)
         try:
