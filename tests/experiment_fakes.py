@@ -75,3 +75,18 @@ def interrupting_run(scenario: Scenario, seed: int, days: int) -> RunResult:
 def reset_calls() -> None:
     """Restart ``interrupting_run``'s count."""
     _calls["count"] = 0
+
+
+def busy_worker_state(seconds: float = 0.3) -> dict[str, int]:
+    """``worker_state()`` after holding the worker ``seconds`` (so two calls land on two workers)."""
+    from sim.experiment.worker import worker_state
+
+    time.sleep(seconds)
+    return worker_state()
+
+
+def killing_odd_run(scenario: Scenario, seed: int, days: int) -> RunResult:
+    """SIGKILLs its worker for scenarios with an odd number of residents, else ``fake_run``."""
+    if sum(c.residents for c in scenario.communities.values()) % 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return fake_run(scenario, seed, days)

@@ -117,3 +117,15 @@ def test_import_sim_does_not_import_pandas_or_the_experiments() -> None:
     code = "import sys, sim; print('pandas' in sys.modules, 'sim.experiment' in sys.modules, callable(sim.load_results))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False", "True"]
+
+
+def test_a_plan_of_many_communities_keeps_no_scenarios_and_hands_out_the_same_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.experiment.spec
+    from sim.experiment import plan_experiment
+
+    spec = Experiment([Scenario()], replications=2, seed=1, days=5, points=POINTS, name="big")
+    kept = plan_experiment(spec, "test")
+    monkeypatch.setattr(sim.experiment.spec, "CACHE_COMMUNITIES", 2)  # 3 cells of one community each: over
+    resolved_again = plan_experiment(spec, "test")
+    assert kept._cache is not None and resolved_again._cache is None
+    assert [(t.run_id, t.scenario) for t in kept.tasks()] == [(t.run_id, t.scenario) for t in resolved_again.tasks()]

@@ -91,6 +91,10 @@ class ScenarioRecord:
 MAX_RUNS = 1_000_000  # runs in one experiment: ~6 CPU-days at 0.5 s a run; more is a mistake
 MAX_PROBLEMS = 20  # problem lines kept while checking a plan's cells
 CACHE_CELLS = 1_000  # plans with at most this many (scenario, point) cells keep their resolved scenarios
+# ... and at most this many communities in them: a resolved Scenario holds ~1.6 KB a community
+# (the 1,884-community city: 3.1 MB, measured Nov 2026), so 1,000 city cells would hold 3 GB; past
+# this bound (~80 MB) the cells are resolved again as their runs are handed out (~0.2 s a city cell).
+CACHE_COMMUNITIES = 50_000
 
 
 @dataclass
@@ -153,6 +157,7 @@ def plan_experiment(experiment: Experiment, model_version: str) -> Plan:
     hashes = np.zeros(n_cells, dtype="S24")
     run_ids = np.zeros(n_cells * len(seeds), dtype="S24")
     cache: list[Scenario] | None = [] if n_cells <= CACHE_CELLS else None
+    cached_communities = 0
     problems: list[str] = []
     more_problems = 0
     largest: Size | None = None
@@ -172,6 +177,9 @@ def plan_experiment(experiment: Experiment, model_version: str) -> Plan:
             continue
         if cache is not None:
             cache.append(scenario)
+            cached_communities += len(scenario.communities)
+            if cached_communities > CACHE_COMMUNITIES:
+                cache = None
         size = scenario_size(scenario)
         largest = size if largest is None or size.memory_bytes > largest.memory_bytes else largest
         digest = scenario_hash(scenario)

@@ -176,7 +176,7 @@ class ResultStore:
             self.conn.executemany("INSERT INTO series VALUES (?, ?, ?)",
                                   [(task.run_id, name, blob) for name, blob in outcome.series.items()])
             self.conn.executemany("INSERT INTO communities VALUES (?, ?, ?)",
-                                  [(task.run_id, name, _dumps(k)) for name, k in outcome.communities.items()])
+                                  [(task.run_id, name, _dumps(k)) for name, k in outcome.community_rows()])
             if outcome.status == Status.OK:
                 self.conn.execute("INSERT INTO unmet_maps VALUES (?, ?, ?, ?)",
                                   (task.run_id, *outcome.unmet_shape, outcome.unmet_cells))
