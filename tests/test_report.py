@@ -259,3 +259,17 @@ def test_a_reduced_city_report_keeps_its_communities_in_the_model_order(tmp_path
     generated = list(city_scenario(communities=32, residents_per_community=200).communities)
     assert ordered is not None and list(ordered["communities"]) == generated != sorted(generated)
     assert len(_blocks(ordered, {})) == 32
+
+
+def test_a_shared_size_suffix_is_dropped_and_shipped_names_find_their_file() -> None:
+    from sim.report.build import _drop_shared_suffix
+    from sim.report.context import source_file
+
+    en = {"a": "Changsha city (12 communities, 18,000 residents)", "b": "Stations-heavy split (12 communities, 18,000 residents)"}
+    assert _drop_shared_suffix(en) == {"a": "Changsha city", "b": "Stations-heavy split"}
+    zh = {"a": "长沙市（12个社区和村，18,000人）", "b": "侧重社工站（12个社区和村，18,000人）"}
+    assert _drop_shared_suffix(zh) == {"a": "长沙市", "b": "侧重社工站"}
+    assert _drop_shared_suffix({"a": "X (1)", "b": "Y (2)"}) == {"a": "X (1)", "b": "Y (2)"}
+    found = source_file("changsha/city")
+    assert found is not None and found.resolve() == (ROOT / "scenarios" / "changsha" / "city.toml").resolve()
+    assert source_file("changsha/no_such_place") is None and source_file(None) is None

@@ -198,7 +198,7 @@ def _names(first: pd.DataFrame, options: list[str], lang: str, swept: bool) -> d
     """Display names: Chinese names in Chinese reports, a prefix shared by every variant dropped, sweep points numbered."""
     resolved = {o: first.loc[o, "resolved"] for o in options}
     names = {o: (lang == "zh" and resolved[o].get("name_zh")) or str(first.loc[o, "name"]) for o in options}
-    names = _drop_shared_prefix(names, options[1:])
+    names = _drop_shared_suffix(_drop_shared_prefix(names, options[1:]))
     if swept:
         names = {o: f"{names[o]} #{o.rpartition(' #')[2]}" for o in options}
     if len(set(names.values())) < len(names):
@@ -212,6 +212,19 @@ def _drop_shared_prefix(names: dict[str, str], variants: list[str]) -> dict[str,
     if len(variants) < 2 or len(heads) != 1 or not all(": " in names[o] for o in variants):
         return names
     return {o: names[o].partition(": ")[2] if o in variants else names[o] for o in names}
+
+
+def _drop_shared_suffix(names: dict[str, str]) -> dict[str, str]:
+    """"Stations-heavy split (1,884 communities, 10,420,600 residents)" -> "Stations-heavy split" when every
+    option ends with the same size in brackets (a generated city's names; the context states the size once)."""
+    tails = set()
+    for name in names.values():
+        cut = max(name.rfind(" ("), name.rfind("（"))
+        tails.add(name[cut:] if cut > 0 and name.endswith((")", "）")) else None)
+    if len(names) < 2 or len(tails) != 1 or None in tails:
+        return names
+    tail = tails.pop()
+    return {o: name[: -len(tail)] for o, name in names.items()}
 
 
 def _mean_maps(results_dir: Path, store, ok: pd.DataFrame, options: list[str]) -> dict[str, np.ndarray]:

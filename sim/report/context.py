@@ -50,6 +50,16 @@ class Context:
         return self.budget_yuan / self.residents if self.residents else 0.0
 
 
+def source_file(source_path: str | None) -> Path | None:
+    """The scenario file the results name: a path, or a shipped scenario's name (``changsha/city``); None when gone."""
+    from sim.library import find_scenario
+
+    if not source_path:
+        return None
+    path = find_scenario(source_path)
+    return path if path.is_file() else None
+
+
 def in_model_order(resolved: dict[str, Any], source_path: str | None) -> dict[str, Any] | None:
     """The resolved scenario with its communities in the model's order, or None when it cannot be known.
 
@@ -61,10 +71,11 @@ def in_model_order(resolved: dict[str, Any], source_path: str | None) -> dict[st
     from sim.errors import ScenarioError
     from sim.loading import read_merged
 
-    if not source_path or not Path(source_path).is_file():
+    source = source_file(source_path)
+    if source is None:
         return None
     try:
-        merged = read_merged(Path(source_path))
+        merged = read_merged(source)
     except (ScenarioError, OSError, tomllib.TOMLDecodeError):
         return None
     if "city" in merged:  # generated communities: stores keep the resolved scenario in the model's order
@@ -93,8 +104,9 @@ def build_context(resolved: dict[str, Any], source_path: str | None, lang: str) 
                              {g: float(spec.get(f"share_{g}", 0.0)) for g in ("elderly", "children", "disabled", "hardship")})
                    for key, spec in resolved.get("communities", {}).items()]
     context = Context(communities, int(resolved.get("days", 365)), float(resolved.get("budget", {}).get("total_yuan", 0.0)))
-    if source_path and Path(source_path).is_file():
-        context.provenance = provenance(Path(source_path))
+    source = source_file(source_path)
+    if source is not None:
+        context.provenance = provenance(source)
         context.sources_found = True
     return context
 

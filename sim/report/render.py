@@ -128,9 +128,9 @@ def context_lines(report: Report) -> list[str]:
     budget = with_unit("government_spent_yuan", c.budget_yuan, lang)
     per = f"{c.yuan_per_resident_year:,.1f}"
     if lang == "zh":
-        return [f"辖区共{len(c.communities)}个社区、{c.residents:,}名居民；模拟{c.days:,}天；政府年度预算{budget}，即每名居民每年{per}元。",
+        return [f"辖区共{len(c.communities):,}个社区、{c.residents:,}名居民；模拟{c.days:,}天；政府年度预算{budget}，即每名居民每年{per}元。",
                 f"现行方案为情景“{report.scenario_name}”；共比较{len(report.options)}个方案，每个方案的重复使用相同的随机种子（配对比较）。"]
-    return [(f"{len(c.communities)} communities with {c.residents:,} residents; {c.days:,} days simulated; a government budget of "
+    return [(f"{len(c.communities):,} communities with {c.residents:,} residents; {c.days:,} days simulated; a government budget of "
             f"{budget} a year, {per} yuan per resident a year."),
             (f"The current plan is the scenario \u201c{report.scenario_name}\u201d; {len(report.options)} options were compared, "
             "each run with the same random seeds (paired comparison).")]
