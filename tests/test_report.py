@@ -259,6 +259,9 @@ def test_a_reduced_city_report_keeps_its_communities_in_the_model_order(tmp_path
     generated = list(city_scenario(communities=32, residents_per_community=200).communities)
     assert ordered is not None and list(ordered["communities"]) == generated != sorted(generated)
     assert len(_blocks(ordered, {})) == 32
+    text = visible_text(build_report(out, lang="zh").read_text(encoding="utf-8"))
+    assert not RAW_KEY.findall(text), RAW_KEY.findall(text)[:10]
+    assert not re.findall(r"city|cell size|residents share|street kind", text)  # the city's keys in words
 
 
 def test_a_shared_size_suffix_is_dropped_and_shipped_names_find_their_file() -> None:

@@ -12,11 +12,19 @@ SECTIONS = {
     "volunteers": ("Volunteers", "志愿者"), "social_workers": ("Social workers", "社会工作者"),
     "organizations": ("Social organisations", "社会组织"), "giving": ("Charitable giving", "慈善捐赠"),
     "conversion": ("Unit costs", "单位成本"), "needs": ("Needs", "需求"), "communities": ("Community", "社区"),
+    "city": ("City", "城市"),
 }
 
 # field: (English, Chinese); units are added from the value's kind
 FIELDS: dict[str, tuple[str, str]] = {
     "total_yuan": ("total a year", "年度总额"),
+    "budget_yuan": ("yearly budget of the whole city", "全市年度预算"), "communities": ("communities", "社区数"),
+    "residents_share": ("share of the city's residents", "占全市居民比例"),
+    "residents_cv": ("spread of community sizes", "社区规模离散程度"),
+    "residents_per_community": ("mean residents per community", "每社区平均居民数"),
+    "street_kind": ("kind of street unit", "街道或乡镇"), "unit": ("community or village", "社区或村"),
+    "streets": ("urban streets", "街道数"), "towns": ("towns and townships", "乡镇数"),
+    "scale": ("share of the full city generated", "生成的城市比例"), "cell_size_m": ("grid cell side", "网格边长"),
     "split_stations": ("share for social-work stations", "社工站建设占比"),
     "split_demonstration": ("share for demonstration communities", "示范社区创建占比"),
     "split_hub_awards": ("share for hub-organisation awards", "枢纽型社会组织奖励占比"),
