@@ -240,6 +240,7 @@ def test_a_city_of_many_communities_is_shown_as_spreads(tmp_path: Path) -> None:
         district = page[page.index('<table id="district">'):]
         district = district[: district.index("</table>")]
         assert spread in district and district.count("<tr>") == 6  # header + residents + four shares, not 36 rows
+        assert ("<h3>The city</h3>" if lang == "en" else "<h3>全市</h3>") in page
         assert ecdf in page
         svg = (out / f"report-{lang}" / "figures" / "map.svg").read_text(encoding="utf-8")
         assert "c17" not in svg and "C17" not in svg  # no community names on a city's map

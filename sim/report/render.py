@@ -136,6 +136,11 @@ def context_lines(report: Report) -> list[str]:
             "each run with the same random seeds (paired comparison).")]
 
 
+def area_key(report: Report) -> str:
+    """"city" for a city of many communities, else "district": the heading of the table of who lives there."""
+    return "city" if len(report.context.communities) > MANY_COMMUNITIES else "district"
+
+
 def district_table(report: Report) -> tuple[list[str], list[list[str]]]:
     """The district's table: one row per community, or, for a city of many communities, the spread of
     each measure over its communities (lowest, 10th percentile, median, 90th percentile, highest)."""
@@ -157,7 +162,7 @@ def _context_html(report: Report) -> str:
     columns, table = district_table(report)
     head = "".join(f"<th>{_e(column)}</th>" for column in columns)
     rows = "".join("<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in row) + "</tr>" for row in table)
-    out += f"<h3>{_e(t('district', lang))}</h3><table id=\"district\"><tr>{head}</tr>{rows}</table>"
+    out += f"<h3>{_e(t(area_key(report), lang))}</h3><table id=\"district\"><tr>{head}</tr>{rows}</table>"
     out += f"<h3>{_e(t('differs', lang))}</h3>" + _differs_html(report)
     out += f"<h3>{_e(t('sources', lang))}</h3>" + "".join(f"<p>{_e(line)}</p>" for line in source_lines(report))
     out += f"<h3>{_e(t('not_captured', lang))}</h3><ul>" + "".join(f"<li>{_e(x)}</li>" for x in NOT_CAPTURED[lang]) + "</ul>"
@@ -260,7 +265,7 @@ def to_markdown(report: Report) -> str:
     lines = [f"# {t('title', lang)}", "", f"## {t('summary', lang)}", "", f"**{first}**", "", *[f"- {s}" for s in rest], "",
              f"## {t('context', lang)}", "", *context_lines(report), ""]
     columns, table = district_table(report)
-    lines += [f"### {t('district', lang)}", "", "| " + " | ".join(columns) + " |", "|---" * len(columns) + "|",
+    lines += [f"### {t(area_key(report), lang)}", "", "| " + " | ".join(columns) + " |", "|---" * len(columns) + "|",
               *["| " + " | ".join(row) + " |" for row in table], ""]
     lines += [f"### {t('differs', lang)}", ""]
     if report.differs.empty:

@@ -58,6 +58,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "meta_source": {"en": "Results folder", "zh": "结果目录"},
     "failed_note": {"en": "failed runs are left out of every statistic", "zh": "失败的运行不计入统计"},
     "district": {"en": "The district", "zh": "辖区"},
+    "city": {"en": "The city", "zh": "全市"},
     "across_communities": {"en": "Across the {n:,} communities", "zh": "{n:,}个社区的分布"},
     "residents_per_community": {"en": "residents per community", "zh": "每社区居民数"},
     "lowest": {"en": "lowest", "zh": "最低"},
