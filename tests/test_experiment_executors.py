@@ -151,3 +151,17 @@ def test_the_local_dask_cluster_is_reused_by_the_next_experiment(tmp_path: Path)
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
     finally:
         executors.shutdown_executors()
+
+
+def test_unmet_maps_travel_compressed_and_stores_before_compression_still_read() -> None:
+    import numpy as np
+
+    from sim.experiment.worker import pack_result, unpack_cells
+    from sim.run import RunResult
+
+    grid = np.zeros((300, 400), dtype=np.int64)
+    grid[5, 7], grid[299, 399] = 3, 1
+    outcome = pack_result("r", RunResult({}, {}, {}, grid.tolist()))
+    assert len(outcome.unmet_cells) < grid.nbytes / 50
+    assert np.array_equal(unpack_cells(outcome.unmet_cells, 300, 400), grid)
+    assert np.array_equal(unpack_cells(grid.astype("<i8").tobytes(), 300, 400), grid)  # a raw blob of an older store

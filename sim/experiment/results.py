@@ -111,7 +111,9 @@ def load_unmet_map(directory: str | Path, run_id: str) -> np.ndarray:
         row = conn.execute("SELECT n_rows, n_cols, cells_i8 FROM unmet_maps WHERE run_id = ?", (run_id,)).fetchone()
     if row is None:
         raise KeyError(f"no unmet map stored for run {run_id}")
-    return np.frombuffer(row[2], dtype="<i8").reshape(row[0], row[1]).copy()
+    from sim.experiment.worker import unpack_cells
+
+    return unpack_cells(row[2], row[0], row[1])
 
 
 def load_scenarios(directory: str | Path) -> pd.DataFrame:
