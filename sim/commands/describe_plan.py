@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from sim.city import CityPlan
+from sim.policies.funding import spread_weights
 from sim.scenario import BUDGET_LINES, City, Scenario, SpreadRule
 
 
@@ -105,10 +106,8 @@ def planned_yuan(scenario: Scenario) -> dict[str, np.ndarray]:
     """Each line's yuan a year per community as spread at the start of the first period (before caps)."""
     communities = list(scenario.communities.values())
     residents = np.array([c.residents for c in communities], dtype=float)
-    rule = scenario.budget.spread_rule
-    weights = {SpreadRule.EQUAL: np.ones(len(communities)),
-               SpreadRule.PERFORMANCE: residents * np.array([c.performance_prior for c in communities])}.get(rule, residents)
-    weights = weights / weights.sum() if weights.sum() > 0 else np.full(len(communities), 1.0 / len(communities))
+    prior = np.array([c.performance_prior for c in communities])
+    weights = spread_weights(scenario.budget.spread_rule, residents, residents, prior)  # need-weighted: shown per capita
     extra = np.array([c.extra_budget_yuan for c in communities])
     budget = scenario.budget
     return {line: (budget.total_yuan * weights + extra) * getattr(budget, f"split_{line}") for line in BUDGET_LINES}
